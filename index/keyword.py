@@ -1,0 +1,96 @@
+"""A BM25 keyword index over evidence units (Okapi BM25, sparse matrices)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from scipy import sparse
+
+STOPWORDS = frozenset(
+    """
+    a an and are as at be been but by did do does for from had has have he her his how i if in into
+    is it its me my no not of on or our she so than that the their them then there these they this
+    to was we were what when where which who whom why will with would you your about after also
+    any can could many much more most other over said some such up very just
+    """.split()
+)
+
+_WORD = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return str(_stemmer().stemWord(word))
+
+
+def terms(text: str) -> list[str]:
+    """Returns the stemmed, lower-cased content terms of `text` (digits kept, separators dropped)."""
+    out = []
+    for w in _WORD.findall(text.lower()):
+        if w[0].isdigit():
+            out.append(w.replace(",", "").rstrip("."))
+        elif w not in STOPWORDS and len(w) > 1:
+            out.append(_stem(w))
+    return out
+
+
+class KeywordIndex:
+    """BM25 over a fixed list of texts; `search` returns (position, score) pairs, best first."""
+
+    def __init__(self, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> None:
+        vocab: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        lengths = np.zeros(len(texts), dtype=np.float32)
+        for i, text in enumerate(texts):
+            counts: dict[int, int] = {}
+            toks = terms(text)
+            lengths[i] = len(toks)
+            for t in toks:
+                j = vocab.setdefault(t, len(vocab))
+                counts[j] = counts.get(j, 0) + 1
+            for j, c in counts.items():
+                rows.append(i)
+                cols.append(j)
+                vals.append(c)
+        n = len(texts)
+        tf = sparse.csr_matrix((np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(n, max(1, len(vocab))))
+        df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=max(1, len(vocab))).astype(np.float32)
+        self.idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        avg = float(lengths.mean()) if n else 1.0
+        norm = k1 * (1 - b + b * lengths / max(avg, 1e-6))
+        tf = tf.tocoo()
+        weight = tf.data * (k1 + 1) / (tf.data + norm[tf.row]) * self.idf[tf.col]
+        self._matrix = sparse.csc_matrix((weight, (tf.row, tf.col)), shape=tf.shape)
+        self.vocab = vocab
+        self.size = n
+
+    def idf_of(self, term: str) -> float:
+        """Returns the term's inverse document frequency (an unseen term gets the largest)."""
+        j = self.vocab.get(term)
+        if j is None:
+            return float(math.log(1.0 + (self.size + 0.5) / 0.5))
+        return float(self.idf[j])
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """Returns up to `k` (text position, BM25 score) with a positive score, best first."""
+        cols = sorted({self.vocab[t] for t in terms(query) if t in self.vocab})
+        if not cols or self.size == 0:
+            return []
+        scores = np.asarray(self._matrix[:, cols].sum(axis=1)).ravel()
+        k = min(k, int((scores > 0).sum()))
+        if k == 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top]

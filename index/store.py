@@ -1,0 +1,166 @@
+"""The vector store: Chroma, embedded (`PersistentClient`) or a server (`HttpClient`).
+
+Three collections, all with deterministic ids and cosine distance:
+- `qa_docs`: one record per document (full text, title, sha, source). It is written
+  last when a document is indexed, so it is the commit marker: units and chunks whose
+  document record is missing or has another sha are orphans and are never read.
+- `qa_units`: sentences (evidence units) with offsets.
+- `qa_chunks`: retrieval chunks with offsets.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from index.chunking import Span
+from index.documents import Document
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+KINDS = ("unit", "chunk")
+_COLLECTIONS = {"doc": "qa_docs", "unit": "qa_units", "chunk": "qa_chunks"}
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Where the vectors live: an embedded folder, or a Chroma server's URL."""
+
+    path: Path
+    chroma_url: str | None = None
+
+    def describe(self) -> str:
+        """Returns a one-line description for status lines and errors."""
+        return f"Chroma server {self.chroma_url}" if self.chroma_url else f"embedded Chroma at {self.path}"
+
+
+@dataclass(frozen=True)
+class StoredDoc:
+    """A committed document record."""
+
+    doc_id: str
+    title: str
+    sha: str
+    source: str
+    n_units: int
+    text: str
+
+
+def _client(config: StoreConfig) -> Any:
+    import chromadb
+
+    settings = chromadb.Settings(anonymized_telemetry=False)
+    if config.chroma_url:
+        url = urlparse(config.chroma_url if "://" in config.chroma_url else f"http://{config.chroma_url}")
+        host, port = url.hostname or "127.0.0.1", url.port or 8000
+        try:
+            client = chromadb.HttpClient(host=host, port=port, ssl=url.scheme == "https", settings=settings)
+            client.heartbeat()
+        except Exception as exc:
+            raise ConnectionError(
+                f"QA_CHROMA_URL is set to {config.chroma_url} but no Chroma server answers there "
+                f"({type(exc).__name__}); start one with: chroma run --path {config.path} "
+                f"--host {host} --port {port}   (or unset QA_CHROMA_URL to use the embedded store)"
+            ) from exc
+        return client
+    config.path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(config.path / "chroma"), settings=settings)
+
+
+class VectorStore:
+    """Deterministic-id access to the three collections."""
+
+    def __init__(self, config: StoreConfig) -> None:
+        self.config = config
+        self._client = _client(config)
+        self._cols = {
+            kind: self._client.get_or_create_collection(
+                name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            )
+            for kind, name in _COLLECTIONS.items()
+        }
+        try:
+            self._batch = int(self._client.get_max_batch_size())
+        except Exception:
+            self._batch = 1000
+
+    # writing -----------------------------------------------------------------
+    def _upsert(self, kind: str, ids: list[str], vecs: np.ndarray, texts: list[str], metas: list[dict[str, Any]]) -> None:
+        col = self._cols[kind]
+        for i in range(0, len(ids), self._batch):
+            j = i + self._batch
+            col.upsert(ids=ids[i:j], embeddings=vecs[i:j], documents=texts[i:j], metadatas=metas[i:j])
+
+    def put_spans(self, doc: Document, spans: Sequence[Span], vecs: np.ndarray) -> None:
+        """Stores units or chunks of `doc` with their vectors (one kind per call)."""
+        if not spans:
+            return
+        kind = spans[0].kind
+        metas = [
+            {"doc_id": s.doc_id, "ordinal": s.ordinal, "start": s.start, "end": s.end, "sha": doc.sha}
+            for s in spans
+        ]
+        self._upsert(kind, [s.id for s in spans], vecs, [s.text for s in spans], metas)
+
+    def commit_doc(self, doc: Document, n_units: int, vec: np.ndarray) -> None:
+        """Writes the document record, which makes its units visible."""
+        meta = {"title": doc.title, "sha": doc.sha, "source": doc.source, "n_units": n_units}
+        self._upsert("doc", [doc.doc_id], vec.reshape(1, -1), [doc.text], [meta])
+
+    def delete_doc(self, doc_id: str) -> None:
+        """Removes a document's record first, then its units and chunks."""
+        self._cols["doc"].delete(ids=[doc_id])
+        for kind in KINDS:
+            self._cols[kind].delete(where={"doc_id": doc_id})
+
+    # reading -----------------------------------------------------------------
+    def _get_all(self, kind: str, include: list[str]) -> Iterator[dict[str, Any]]:
+        col = self._cols[kind]
+        offset, page = 0, 5000
+        while True:
+            got = col.get(include=include, limit=page, offset=offset)
+            n = len(got["ids"])
+            for i in range(n):
+                row: dict[str, Any] = {"id": got["ids"][i]}
+                for key in include:
+                    row[key] = got[key][i]
+                yield row
+            if n < page:
+                return
+            offset += n
+
+    def docs(self) -> dict[str, StoredDoc]:
+        """Returns every committed document by id."""
+        out = {}
+        for row in self._get_all("doc", ["metadatas", "documents"]):
+            m = row["metadatas"]
+            out[row["id"]] = StoredDoc(row["id"], m["title"], m["sha"], m.get("source", ""), int(m["n_units"]), row["documents"])
+        return out
+
+    def span_rows(self, kind: str, with_vectors: bool = False) -> list[dict[str, Any]]:
+        """Returns every stored span of `kind` as {id, metadatas[, embeddings]} rows (orphans included)."""
+        include = ["metadatas", "embeddings"] if with_vectors else ["metadatas"]
+        return list(self._get_all(kind, include))
+
+    def vectors(self, kind: str, ids: list[str]) -> dict[str, np.ndarray]:
+        """Returns the stored vectors of the given ids (missing ids are left out)."""
+        got = self._cols[kind].get(ids=ids, include=["embeddings"])
+        return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"], strict=True)}
+
+    def count(self, kind: str) -> int:
+        """Returns how many records the collection of `kind` ("doc", "unit", "chunk") holds."""
+        return int(self._cols[kind].count())
+
+    def query(self, kind: str, vec: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Returns up to `k` (id, cosine similarity) pairs nearest to `vec`, best first."""
+        n = self.count(kind)
+        if n == 0:
+            return []
+        got = self._cols[kind].query(query_embeddings=vec.reshape(1, -1), n_results=min(k, n), include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]

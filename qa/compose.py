@@ -1,0 +1,95 @@
+"""Writing answer text from evidence by code (the extractive path), with [n] markers."""
+
+from __future__ import annotations
+
+import re
+
+from index.keyword import terms
+from qa.evidence import Assessment, Candidate
+
+MAX_WORDS = 22
+NOT_IN_SOURCES = "Not in the sources: the indexed articles do not answer this question."
+
+
+def _clean(phrase: str) -> str:
+    phrase = phrase.strip(" ,;:—–-\"'“”‘’()")
+    phrase = re.sub(r"\s+", " ", phrase)
+    return phrase[:1].upper() + phrase[1:] if phrase else phrase
+
+
+def phrase_around(text: str, start: int, end: int, before: int = 3, after: int = 4) -> str:
+    """Returns the value at text[start:end] with a few words each side, not crossing a clause break."""
+    left = text[:start]
+    right = text[end:]
+    keep_left: list[str] = []
+    for w in reversed(left.split()):
+        if re.search(r"[,;:.!?“”\"()]$", w) or len(keep_left) >= before:
+            break
+        keep_left.insert(0, w)
+    keep_right: list[str] = []
+    for w in right.split():
+        if len(keep_right) >= after:
+            break
+        stop = re.search(r"[;:!?“”\"()]|[,.](?!\d)", w)
+        if stop:
+            if stop.start() > 0:
+                keep_right.append(w[: stop.start()])
+            break
+        keep_right.append(w)
+    sep = "" if right[:1] and not right[:1].isspace() else " "
+    tail = sep + " ".join(keep_right) if keep_right else ""
+    return _clean(" ".join(keep_left) + (" " if keep_left else "") + text[start:end] + tail)
+
+
+def sentence_window(text: str, question: str, max_words: int = MAX_WORDS) -> str:
+    """Returns the part of `text` (at most `max_words` words) that best covers the question's terms."""
+    words = text.split()
+    if len(words) <= max_words:
+        return _clean(text.rstrip("."))
+    asked = set(terms(question))
+    hit = [bool(set(terms(w)) & asked) for w in words]
+    best, best_start = -1.0, 0
+    for s in range(0, len(words) - max_words + 1):
+        window = hit[s : s + max_words]
+        # prefer windows holding the question's words and the words after them (where answers sit)
+        score = sum(window) + 0.01 * (len(words) - s if not any(hit[:s]) else 0)
+        last = max((i for i, h in enumerate(window) if h), default=-1)
+        score += 0.2 * min(max_words - 1 - last, 8) if last >= 0 else 0
+        if score > best:
+            best, best_start = score, s
+    piece = " ".join(words[best_start : best_start + max_words])
+    return ("… " if best_start > 0 else "") + _clean(piece) + (" …" if best_start + max_words < len(words) else "")
+
+
+def cite(numbers: list[int]) -> str:
+    """Returns the markers for 1-based quote numbers, e.g. "[1][2]"."""
+    return "".join(f"[{n}]" for n in numbers)
+
+
+def value_phrase(c: Candidate) -> str:
+    """Returns the candidate's value with its nearby words, as answer text."""
+    assert c.value is not None
+    return phrase_around(c.text, c.value.start, c.value.end)
+
+
+def extractive_text(a: Assessment, question: str) -> tuple[str, list[Candidate]]:
+    """Returns the answer text and the candidates it cites, in marker order."""
+    if a.sides:
+        quoted: list[Candidate] = []
+        parts = []
+        for side in a.sides:
+            nums = []
+            for c in side:
+                quoted.append(c)
+                nums.append(len(quoted))
+            assert side[0].value is not None
+            docs = len({c.unit.doc_id for c in side})
+            parts.append(f"{value_phrase(side[0])} {cite(nums)}" + (f" ({docs} sources)" if docs > 1 else ""))
+        return "The sources disagree: " + " versus ".join(parts) + ".", quoted
+    support = a.support
+    best = support[0]
+    if best.value is not None:
+        text = value_phrase(best)
+    else:
+        text = sentence_window(best.text, question)
+    return f"{text} {cite(list(range(1, len(support) + 1)))}.", support

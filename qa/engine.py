@@ -1,0 +1,156 @@
+"""The answering pipeline: retrieve, assess, answer (model or extractive), verify.
+
+`Engine` holds what is loaded once (store, corpus, embedder, model); `answer()` is safe to
+call from several threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+
+from index.build import build_index
+from index.embed import Embedder, get_embedder
+from index.store import VectorStore
+from qa import verify
+from qa.compose import NOT_IN_SOURCES, extractive_text
+from qa.evidence import Assessment, Calibration, Candidate, assess
+from qa.llm import LLMError, get_llm
+from qa.retrieve import Corpus, retrieve
+from qa.settings import Settings, go_offline
+from qa.types import Answer, Conflict, ConflictSide, Quote
+
+log = logging.getLogger(__name__)
+
+
+class Engine:
+    """Answers questions over one index with one settings object."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, calibration: Calibration | None = None) -> None:
+        go_offline()
+        self.settings = settings
+        self.embedder = embedder or get_embedder(settings.embedder)
+        self.calibration = calibration or Calibration.load()
+        self._lock = threading.Lock()
+        self._corpus: Corpus | None = None
+
+    # -- the index --------------------------------------------------------------
+    @property
+    def corpus(self) -> Corpus:
+        """Returns the corpus, building the default index from the seeds on first use if it is empty."""
+        with self._lock:
+            if self._corpus is None:
+                config = self.settings.store_config()
+                store = VectorStore(config)
+                if store.count("doc") == 0:
+                    log.info("no index yet: indexing %s", self.settings.seeds_dir)
+                    build_index(config, self.embedder, [self.settings.seeds_dir])
+                    store = VectorStore(config)
+                self._corpus = Corpus(store)
+            return self._corpus
+
+    def reload(self) -> None:
+        """Forgets the loaded corpus so the next question reads the index again."""
+        with self._lock:
+            self._corpus = None
+
+    # -- answering ----------------------------------------------------------------
+    def passages(self, question: str, k: int = 10) -> list[Quote]:
+        """Returns the `k` passages hybrid retrieval ranks best for `question`, best first."""
+        if not question.strip():
+            raise ValueError("the question is empty: ask something about the indexed articles")
+        corpus = self.corpus
+        hits = retrieve(corpus, self.embedder, " ".join(question.split())[: self.settings.max_question_chars], k=k)
+        doc_text = corpus.docs
+        return [
+            Quote(h.unit.doc_id, doc_text[h.unit.doc_id].title, h.unit.start, h.unit.end, corpus.text(h.unit))
+            for h in hits
+        ]
+
+    def answer(self, question: str, llm: str | None = None, top_k: int | None = None) -> Answer:
+        """Returns a verified answer to `question`.
+
+        Raises ValueError for an empty question and LLMError when the chosen model backend
+        cannot be used.
+        """
+        if not isinstance(question, str) or not question.strip():
+            raise ValueError("the question is empty: ask something about the indexed articles")
+        notes: list[str] = []
+        q = " ".join(question.split())
+        if len(q) > self.settings.max_question_chars:
+            q = q[: self.settings.max_question_chars]
+            notes.append(f"question cut to its first {self.settings.max_question_chars} characters")
+        k = top_k or self.settings.top_k
+        corpus = self.corpus
+        hits = retrieve(corpus, self.embedder, q, k=max(12, 3 * k))
+        a = assess(corpus, q, hits, self.calibration)
+        if a.abstain:
+            return self._abstention(question, a, k, notes)
+        text, cited = extractive_text(a, q)
+        result = self._answer(question, text, cited, a, notes)
+        backend = llm or self.settings.llm
+        if a.sides or backend == "none":
+            return result  # conflicts are stated by code, never left to a model
+        model = get_llm(backend, self.settings)
+        if model is None:
+            return result
+        evidence = self._evidence(a, k)
+        raw = model.answer(q, [c.text for c in evidence])
+        issues = verify.problems(raw, [c.text for c in evidence], a.kind)
+        if issues:
+            notes.append(f"model answer {raw!r} rejected: {'; '.join(issues)}; extractive answer shown")
+            return replace(result, notes=tuple(notes))
+        order = verify.markers(raw)
+        renumber = {old: new for new, old in enumerate(order, 1)}
+        text = verify.MARKER.sub(lambda m: f"[{renumber[int(m.group(1))]}]", raw)
+        return self._answer(question, text, [evidence[n - 1] for n in order], a, notes, mode="llm")
+
+    def _evidence(self, a: Assessment, k: int) -> list[Candidate]:
+        """Returns the passages handed to a model: the supporting ones first, then the next most relevant."""
+        out = list(a.support)
+        for c in a.candidates:
+            if len(out) >= k:
+                break
+            if c not in out:
+                out.append(c)
+        return out[:k]
+
+    def _quote(self, c: Candidate) -> Quote:
+        doc = self.corpus.docs[c.unit.doc_id]
+        return Quote(doc.doc_id, doc.title, c.unit.start, c.unit.end, doc.text[c.unit.start : c.unit.end])
+
+    def _answer(
+        self, question: str, text: str, cited: list[Candidate], a: Assessment, notes: list[str], mode: str = "extractive"
+    ) -> Answer:
+        conflicts: tuple[Conflict, ...] = ()
+        if a.sides:
+            sides, n = [], 0
+            for side in a.sides:
+                assert side[0].value is not None
+                marks = tuple(range(n + 1, n + len(side) + 1))
+                n += len(side)
+                sides.append(ConflictSide(side[0].value.text, marks, tuple(c.unit.doc_id for c in side)))
+            conflicts = (Conflict(a.kind, tuple(sides)),)
+        return Answer(
+            question=question,
+            text=text,
+            quotes=tuple(self._quote(c) for c in cited),
+            conflicts=conflicts,
+            mode=mode,
+            notes=tuple(notes),
+        )
+
+    def _abstention(self, question: str, a: Assessment, k: int, notes: list[str]) -> Answer:
+        nearest = tuple(self._quote(c) for c in a.candidates[: min(3, k)])
+        return Answer(
+            question=question,
+            text=NOT_IN_SOURCES,
+            abstained=True,
+            mode="extractive",
+            nearest=nearest,
+            notes=tuple([*notes, a.reason]),
+        )
+
+
+__all__ = ["Engine", "LLMError"]

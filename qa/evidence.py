@@ -1,0 +1,242 @@
+"""Judging retrieved evidence by code: relevance, abstention, the value each passage gives, conflicts.
+
+Nothing here trusts a model. The thresholds are in `Calibration`, fitted on the dev split
+of the eval questions only (`python -m evals.calibrate`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.keyword import terms
+from qa.retrieve import Corpus, Hit, Unit
+from qa.values import Value, dates_agree, numbers_agree, question_kind, values_of
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+
+# Words of the question form that say nothing about the content.
+QUESTION_WORDS = frozenset(terms("happen happened according article articles say says said report reported"))
+
+_NOT_PERSON = re.compile(
+    r"\b(Nations|Forces|Command|Coalition|State|Army|Observatory|Police|Division|Council|Mosque|City|"
+    r"Hospital|News|TV|Agency|Ministry|Government|Force|Unit|Department|Office|Caliphate|Islamic|ISIS|"
+    r"Daesh|Iraq|Syria|Mosul|Raqqa|Reuters|CNN|Pentagon|Church|River|Democratic|Observatory|Independent)\b"
+)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Thresholds fitted on dev questions."""
+
+    min_relevance: float = 0.45  # below it, the best passage does not answer
+    min_coverage: float = 0.5  # share of the question's weighted terms the passage must hold
+    conflict_margin: float = 0.15  # a passage within this of the best can be a conflicting side
+    dense_weight: float = 0.5  # relevance = w * dense + (1 - w) * coverage
+    min_fit: float = 0.0  # share of question terms the typed value's own clause must hold
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
+        """Returns the stored calibration, or the defaults when there is none."""
+        if path.exists():
+            return cls(**json.loads(path.read_text()))
+        return cls()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A retrieved sentence judged against the question."""
+
+    unit: Unit
+    text: str
+    dense: float
+    coverage: float
+    relevance: float
+    value: Value | None  # the value of the asked kind this sentence gives, if any
+    fit: float = 0.0  # how well the value's own clause matches the question
+
+
+@dataclass
+class Assessment:
+    """What the evidence says about a question."""
+
+    kind: str
+    candidates: list[Candidate]
+    abstain: bool
+    reason: str = ""
+    sides: list[list[Candidate]] = field(default_factory=list)  # >1 side: a conflict
+    support: list[Candidate] = field(default_factory=list)  # the passages that answer
+
+
+def _weights(corpus: Corpus, question: str) -> dict[str, float]:
+    qs = [t for t in terms(question) if t not in QUESTION_WORDS]
+    return {t: corpus.keyword.idf_of(t) for t in qs}
+
+
+def coverage(corpus: Corpus, unit: Unit, weights: dict[str, float]) -> float:
+    """Returns the idf-weighted share of question terms found in the sentence (its neighbours count half)."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    own = set(terms(corpus.text(unit)))
+    near: set[str] = set()
+    for n in corpus.neighbours(unit):
+        if n.id != unit.id:
+            near.update(terms(corpus.text(n)))
+    got = sum(w if t in own else (0.5 * w if t in near else 0.0) for t, w in weights.items())
+    return got / total
+
+
+def _person_like(v: Value) -> bool:
+    """Returns True for a name that can be a person's: two words or more, or a title, not an acronym."""
+    if _NOT_PERSON.search(v.text):
+        return False
+    words = [w for w in v.text.split() if not w.isupper()]
+    return len(words) >= 2 or v.text.lower().startswith(("al-", "el-"))
+
+
+_AUX = frozenset(terms("have has had were was are is did do does will would could can been be"))
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(.*)", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[;:—–]|\.\s")
+_WINDOWS = {"number": (15, 45), "date": (60, 20), "name": (40, 40)}
+
+
+def counted_terms(question: str) -> set[str]:
+    """Returns the terms of what a "how many" question counts ("How many Iraqi soldiers died" -> iraqi, soldier)."""
+    m = _HOW_MANY.search(question)
+    if not m:
+        return set()
+    out: set[str] = set()
+    for word in re.findall(r"[\w’'-]+", m.group(1))[:4]:
+        t = terms(word)
+        if word.lower() in ("have", "has", "had", "were", "was", "are", "is", "did", "do", "does", "will", "would"):
+            break
+        if t and t[0] in _AUX:
+            break
+        out.update(t)
+    return out
+
+
+def _implicit_unit(word: str) -> bool:
+    """Returns True when the word after a number is not the noun it counts ("17,500 already having fled")."""
+    w = word.lower()
+    return w.endswith(("ed", "ing", "ly")) or w in {"already", "more", "still", "have", "had", "were", "are", "remain", "in"}
+
+
+def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | None = None) -> tuple[Value | None, float]:
+    """Returns the value of the asked kind in `text` that best fits the question, and its fit (0-1).
+
+    The fit is the weighted share of the question's terms found in the value's own clause,
+    near it; for "how many X" the value must count X (or leave its noun implicit in a
+    sentence that names X).
+    """
+    vals = values_of(text, kind)
+    asked = set(terms(question))
+    weights = weights or {t: 1.0 for t in asked}
+    total = sum(weights.values()) or 1.0
+    if kind in ("person", "place"):
+        vals = [v for v in vals if not set(terms(v.text)) <= asked]
+        if kind == "person":
+            vals = [v for v in vals if _person_like(v)]
+    words = [(m.start(), m.end(), m.group(0), t) for m in re.finditer(r"\S+", text) for t in terms(m.group(0))[:1]]
+    if kind == "number" and vals:
+        counted = counted_terms(question)
+        sentence_terms = {t for *_, t in words}
+        if counted:
+            kept = []
+            for v in vals:
+                after = [(w, t) for s, _, w, t in words if s >= v.end][:2]
+                if any(t in counted for _, t in after) or (
+                    (not after or _implicit_unit(after[0][0])) and counted & sentence_terms
+                ):
+                    kept.append(v)
+            vals = kept
+    if not vals:
+        return None, 0.0
+    hits = [s for s, _, _, t in words if t in asked]
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    before, after_chars = _WINDOWS["name" if kind in ("person", "place") else kind]
+
+    def fit(v: Value) -> float:
+        lo = max([b for b in breaks if b < v.start], default=-1)
+        hi = min([b for b in breaks if b >= v.end], default=len(text))
+        near = {t for s, e, _, t in words if max(lo, v.start - before) <= s and e <= min(hi, v.end + after_chars) and not (v.start <= s < v.end)}
+        return sum(w for t, w in weights.items() if t in near) / total
+
+    def score(v: Value) -> tuple[float, float]:
+        bonus = 0.0
+        if kind == "number":
+            after = [t for s, _, _, t in words if s >= v.end][:1]
+            bonus = 0.5 if any(t in asked for t in after) else 0.0  # the noun it counts: "29,000 munitions"
+        if kind == "person" and len(v.text.split()) > 1:
+            bonus = 0.1
+        dist = min((abs(h - v.start) for h in hits), default=len(text))
+        return (fit(v) + bonus, -dist)
+
+    best = max(vals, key=score)
+    return best, fit(best)
+
+
+def _agree(kind: str, a: Value, b: Value) -> bool:
+    if kind == "number":
+        return numbers_agree(a.key, b.key)
+    if kind == "date":
+        return dates_agree(a.key, b.key)
+    return a.key == b.key or a.key in b.key or b.key in a.key
+
+
+def judge(corpus: Corpus, question: str, hits: list[Hit], dense_weight: float) -> tuple[str, list[Candidate]]:
+    """Returns the question's kind and the hits judged against it, most relevant first."""
+    kind = question_kind(question)
+    weights = _weights(corpus, question)
+    cands = []
+    for h in hits:
+        text = corpus.text(h.unit)
+        cov = coverage(corpus, h.unit, weights)
+        dense = max(h.dense, 0.0)
+        rel = dense_weight * dense + (1 - dense_weight) * cov
+        value, fit = pick_value(text, kind, question, weights) if kind != "fact" else (None, 0.0)
+        cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit))
+    cands.sort(key=lambda c: -c.relevance)
+    return kind, cands
+
+
+def decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
+    """Returns whether to abstain, the supporting passages, and the sides when documents disagree."""
+    if not cands:
+        return Assessment(kind, cands, True, "nothing is indexed")
+    ok = [c for c in cands if c.relevance >= cal.min_relevance and c.coverage >= cal.min_coverage]
+    if kind != "fact":
+        typed = [c for c in ok if c.value is not None and c.fit >= cal.min_fit]
+        if ok and not typed:
+            return Assessment(kind, cands, True, f"no relevant passage states the {kind} asked for")
+        ok = typed
+    if not ok:
+        return Assessment(kind, cands, True, "no passage is relevant enough")
+    best = ok[0]
+    support = [c for c in ok if c.relevance >= best.relevance - cal.conflict_margin]
+    if kind not in ("number", "date"):
+        return Assessment(kind, cands, False, support=[best])
+
+    # One side per distinct value; each document's best passage speaks for it.
+    sides: list[list[Candidate]] = []
+    seen_docs: set[str] = set()
+    for c in support:
+        if c.unit.doc_id in seen_docs or c.value is None:
+            continue
+        seen_docs.add(c.unit.doc_id)
+        for side in sides:
+            if side[0].value is not None and _agree(kind, side[0].value, c.value):
+                side.append(c)
+                break
+        else:
+            sides.append([c])
+    return Assessment(kind, cands, False, sides=sides if len(sides) > 1 else [], support=sides[0])
+
+
+def assess(corpus: Corpus, question: str, hits: list[Hit], cal: Calibration) -> Assessment:
+    """Returns the judged candidates, whether to abstain, and the sides when sources disagree."""
+    kind, cands = judge(corpus, question, hits, cal.dense_weight)
+    return decide(kind, cands, cal)

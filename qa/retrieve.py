@@ -1,0 +1,116 @@
+"""Hybrid retrieval at sentence level: dense (Chroma) + BM25, fused by reciprocal rank.
+
+The corpus view is read from the store once: committed documents and their units. A
+unit's text is always sliced from its document's text by offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.embed import Embedder
+from index.keyword import KeywordIndex
+from index.store import StoredDoc, VectorStore
+
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class Unit:
+    """An evidence unit: a sentence of a document, by offsets."""
+
+    id: str
+    doc_id: str
+    ordinal: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved unit with its scores."""
+
+    unit: Unit
+    fused: float
+    dense: float  # cosine similarity of the sentence to the question
+    chunk: float  # cosine similarity of its best containing chunk
+    bm25: float
+
+
+class Corpus:
+    """The committed documents and units, with a keyword index over the units."""
+
+    def __init__(self, store: VectorStore) -> None:
+        self.store = store
+        self.docs: dict[str, StoredDoc] = store.docs()
+        units = []
+        for row in store.span_rows("unit"):
+            m = row["metadatas"]
+            d = self.docs.get(m["doc_id"])
+            if d is None or d.sha != m["sha"]:
+                continue  # an orphan of an interrupted run: never read
+            units.append(Unit(row["id"], m["doc_id"], int(m["ordinal"]), int(m["start"]), int(m["end"])))
+        units.sort(key=lambda u: (u.doc_id, u.ordinal))
+        self.units = units
+        self.by_id = {u.id: u for u in units}
+        self.by_pos = {(u.doc_id, u.ordinal): u for u in units}
+        self.doc_units: dict[str, list[Unit]] = {}
+        for u in units:
+            self.doc_units.setdefault(u.doc_id, []).append(u)
+        self.chunks: dict[str, tuple[str, int, int]] = {}
+        for row in store.span_rows("chunk"):
+            m = row["metadatas"]
+            d = self.docs.get(m["doc_id"])
+            if d is not None and d.sha == m["sha"]:
+                self.chunks[row["id"]] = (m["doc_id"], int(m["start"]), int(m["end"]))
+        self.keyword = KeywordIndex([self.text(u) for u in units])
+
+    def text(self, unit: Unit) -> str:
+        """Returns the unit's exact text, sliced from its document."""
+        return self.docs[unit.doc_id].text[unit.start : unit.end]
+
+    def neighbours(self, unit: Unit, before: int = 1, after: int = 1) -> list[Unit]:
+        """Returns the units around `unit` in its document, in order, itself included."""
+        out = []
+        for o in range(unit.ordinal - before, unit.ordinal + after + 1):
+            u = self.by_pos.get((unit.doc_id, o))
+            if u is not None:
+                out.append(u)
+        return out
+
+
+def retrieve(corpus: Corpus, embedder: Embedder, question: str, k: int = 12, pool: int = 30) -> list[Hit]:
+    """Returns the `k` best units for `question`, best first, fusing dense and BM25 ranks."""
+    if not corpus.units:
+        return []
+    vec = embedder.embed([question])[0]
+    dense = [(i, s) for i, s in corpus.store.query("unit", vec, pool) if i in corpus.by_id]
+    chunk_hits = [(corpus.chunks[i], s) for i, s in corpus.store.query("chunk", vec, 10) if i in corpus.chunks]
+    keyword = [(corpus.units[p].id, s) for p, s in corpus.keyword.search(question, pool)]
+
+    fused: dict[str, float] = {}
+    dense_score = dict(dense)
+    bm25_score = dict(keyword)
+    for rank, (uid, _) in enumerate(dense):
+        fused[uid] = fused.get(uid, 0.0) + 1.0 / (RRF_K + rank)
+    for rank, (uid, _) in enumerate(keyword):
+        fused[uid] = fused.get(uid, 0.0) + 1.0 / (RRF_K + rank)
+
+    chunk_of: dict[str, float] = {}
+    for rank, ((doc_id, start, end), sim) in enumerate(chunk_hits):
+        for u in corpus.doc_units.get(doc_id, []):
+            if u.start >= start and u.end <= end:
+                chunk_of[u.id] = max(chunk_of.get(u.id, 0.0), sim)
+                if u.id in fused:
+                    fused[u.id] += 0.5 / (RRF_K + rank)
+
+    missing = [uid for uid in fused if uid not in dense_score]
+    if missing:  # exact cosine for keyword-only hits, so every hit has a dense score
+        vecs = corpus.store.vectors("unit", missing)
+        for uid, v in vecs.items():
+            dense_score[uid] = float(v @ vec)
+    ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+    return [
+        Hit(corpus.by_id[uid], f, dense_score.get(uid, 0.0), chunk_of.get(uid, 0.0), bm25_score.get(uid, 0.0))
+        for uid, f in ranked
+    ]

@@ -1,0 +1,80 @@
+"""The values that cross the `qa` seam: `Quote`, `Conflict`, `Answer`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim passage: `text == document_text[start:end]` by construction."""
+
+    doc_id: str
+    title: str
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Returns a JSON-serialisable dict."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ConflictSide:
+    """One value the sources give, and the markers (1-based, into `Answer.quotes`) that give it."""
+
+    value: str
+    markers: tuple[int, ...]
+    doc_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Documents disagree on the asked fact: every side with its quotes."""
+
+    kind: str  # "number" or "date"
+    sides: tuple[ConflictSide, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Returns a JSON-serialisable dict."""
+        return {"kind": self.kind, "sides": [asdict(s) for s in self.sides]}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A short answer whose markers [n] point into `quotes` (1-based)."""
+
+    question: str
+    text: str
+    quotes: tuple[Quote, ...] = ()
+    abstained: bool = False
+    conflicts: tuple[Conflict, ...] = ()
+    mode: str = "extractive"  # which backend produced `text`: "llm" or "extractive"
+    nearest: tuple[Quote, ...] = ()  # shown when abstaining: closest passages, which do not answer
+    notes: tuple[str, ...] = field(default=())  # e.g. why an LLM answer was rejected
+
+    def to_dict(self) -> dict[str, Any]:
+        """Returns a JSON-serialisable dict."""
+        return {
+            "question": self.question,
+            "text": self.text,
+            "quotes": [q.to_dict() for q in self.quotes],
+            "abstained": self.abstained,
+            "conflicts": [c.to_dict() for c in self.conflicts],
+            "mode": self.mode,
+            "nearest": [q.to_dict() for q in self.nearest],
+            "notes": list(self.notes),
+        }
+
+    def to_markdown(self) -> str:
+        """Returns the answer and its numbered quotes as Markdown."""
+        lines = [self.text, ""]
+        for i, q in enumerate(self.quotes, 1):
+            lines.append(f"[{i}] “{q.text}” — *{q.title}* ({q.doc_id}, chars {q.start}–{q.end})")
+        if self.nearest:
+            lines.append("\nNearest passages (these do not answer the question):")
+            for q in self.nearest:
+                lines.append(f"- “{q.text}” — *{q.title}* ({q.doc_id}, chars {q.start}–{q.end})")
+        return "\n".join(lines).strip()

@@ -1,0 +1,247 @@
+"""What a question asks for, and the values (numbers, dates, names) a text states.
+
+Pure functions over strings: the answer-type matching, conflict detection and answer
+verification are all built on them, and all are testable without a model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split()
+    )
+}
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+SMALL = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+NUMBER_WORDS = {**SMALL, **TENS, "a": 1, "couple": 2, "dozen": 12}
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value stated in a text, with its offsets in that text."""
+
+    kind: str  # "number", "date" or "name"
+    text: str
+    start: int
+    end: int
+    key: str  # normalised, for comparing values across texts
+
+
+# ---------------------------------------------------------------------------- question kinds
+_KIND_PATTERNS = [
+    ("date", r"\b(when|what (date|day|year|month|time)|which (date|day|year|month)|since when)\b"),
+    ("number", r"\b(how (many|much|old|long|large|big|far|often)|what (number|percentage|share|proportion|fraction)|how many)\b"),
+    ("person", r"\b(who|whom|whose|(which|what)( \w+){0,2} (official|spokesman|spokesperson|commander|general|coordinator|person|reporter|minister|secretary|leader|ambassador)|name of the( \w+){0,2} (leader|commander|official|spokesman|minister|general|ambassador))\b"),
+    ("place", r"\b(where|(which|what)( \w+){0,2} (city|town|country|river|neighbou?rhood|district|village|region|hospital))\b"),
+]
+
+
+def question_kind(question: str) -> str:
+    """Returns what the question asks for: "number", "date", "person", "place" or "fact"."""
+    q = question.lower()
+    found = [(m.start(), kind) for kind, pat in _KIND_PATTERNS if (m := re.search(pat, q))]
+    return min(found)[1] if found else "fact"
+
+
+# ---------------------------------------------------------------------------- numbers
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_WORDNUM = r"(?:(?:a\s+)?couple\s+of\s+|a\s+few\s+)?(?:(?:(?:%s)(?:[\s-]+(?:%s))?|%s)\s+)?(?:%s)\b" % (
+    "|".join(TENS),
+    "|".join(k for k in SMALL if k != "zero"),
+    "|".join(k for k in SMALL if k != "zero"),
+    "|".join(list(SMALL)[1:] + list(TENS) + list(SCALES) + ["dozen"]),
+)
+_NUMBER = re.compile(
+    rf"(?<![\w.])(?:(?P<d>{_NUM})(?:\s*(?:-|–|to|and)\s*(?P<d2>{_NUM}))?(?:\s*(?P<scale>million|billion|thousand|percent|%))?"
+    rf"|(?P<w>{_WORDNUM}))(?P<of>\s+(?:out\s+)?of\s+(?:{_NUM}|{_WORDNUM}))?(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _word_number(text: str) -> float | None:
+    words = re.findall(r"[a-z]+", text.lower())
+    total, current, seen = 0.0, 0.0, False
+    for w in words:
+        if w in ("of", "few"):
+            continue
+        if w == "couple" or w == "a":
+            current = max(current, 2.0 if w == "couple" else 1.0)
+            seen = True
+        elif w in SMALL or w in TENS:
+            current += SMALL.get(w, TENS.get(w, 0))
+            seen = True
+        elif w == "dozen":
+            current = max(current, 1.0) * 12
+            seen = True
+        elif w in SCALES:
+            current = max(current, 1.0) * SCALES[w]
+            if SCALES[w] >= 1000:
+                total, current = total + current, 0.0
+            seen = True
+    return total + current if seen else None
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def numbers(text: str) -> list[Value]:
+    """Returns the numbers stated in `text` (digits, ranges, number words), dates excluded."""
+    date_spans = [(v.start, v.end) for v in dates(text)]
+    out = []
+    for m in _NUMBER.finditer(text):
+        s, e = m.start(), m.end()
+        if any(ds <= s < de or ds < e <= de for ds, de in date_spans):
+            continue
+        if m.group("d"):
+            a = float(m.group("d").replace(",", ""))
+            scale = (m.group("scale") or "").lower()
+            mult = SCALES.get(scale, 1)
+            key = _fmt(a * mult)
+            if m.group("d2"):
+                key += "-" + _fmt(float(m.group("d2").replace(",", "")) * mult)
+            if scale in ("percent", "%"):
+                key += "%"
+        else:
+            n = _word_number(m.group("w"))
+            if n is None or m.group("w").strip().lower() in ("a", "one"):
+                continue
+            key = _fmt(n)
+        out.append(Value("number", text[s:e], s, e, key))
+    return out
+
+
+# ---------------------------------------------------------------------------- dates
+_MONTH = r"(?:%s)" % "|".join(m.capitalize() for m in MONTHS)
+_DATE = re.compile(
+    rf"\b(?:(?P<md>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>(?:19|20)\d{{2}}))?"
+    rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH}),?(?:\s+(?P<y2>(?:19|20)\d{{2}}))?"
+    rf"|(?:(?:early|mid|late)[\s-]+)?(?P<m3>{_MONTH})(?:,?\s+(?P<y3>(?:19|20)\d{{2}}))?"
+    rf"|(?P<wd>{'|'.join(w.capitalize() for w in WEEKDAYS)})"
+    rf"|(?P<y4>(?:19|20)\d{{2}}))\b"
+)
+
+
+def dates(text: str) -> list[Value]:
+    """Returns the dates stated in `text`, keyed "year-month-day" with unknown parts as "?"."""
+    out = []
+    for m in _DATE.finditer(text):
+        g = m.groupdict()
+        if g["wd"]:
+            key = g["wd"].lower()
+        else:
+            month = g["md"] or g["m2"] or g["m3"]
+            if g["m3"] and g["m3"] == "May" and not g["y3"]:
+                continue  # the verb "may"
+            day = g["d1"] or g["d2"]
+            year = g["y1"] or g["y2"] or g["y3"] or g["y4"]
+            key = f"{year or '?'}-{MONTHS[month.lower()] if month else '?'}-{int(day) if day else '?'}"
+        out.append(Value("date", m.group(0), m.start(), m.end(), key))
+    return out
+
+
+def dates_agree(a: str, b: str) -> bool:
+    """Returns True when two date keys can name the same day (no known part differs)."""
+    if "-" not in a or "-" not in b:
+        return a == b
+    return all(x == y or "?" in (x, y) for x, y in zip(a.split("-"), b.split("-"), strict=True))
+
+
+def numbers_agree(a: str, b: str) -> bool:
+    """Returns True when two number keys are equal, or one is a range that holds the other."""
+    if a == b:
+        return True
+
+    def bounds(k: str) -> tuple[float, float] | None:
+        try:
+            parts = [float(p) for p in k.rstrip("%").split("-")]
+        except ValueError:
+            return None
+        return (parts[0], parts[-1])
+
+    ba, bb = bounds(a), bounds(b)
+    if ba is None or bb is None:
+        return False
+    return (ba[0] <= bb[0] <= bb[1] <= ba[1]) or (bb[0] <= ba[0] <= ba[1] <= bb[1])
+
+
+# ---------------------------------------------------------------------------- names
+_CONNECT = {"al", "el", "bin", "ibn", "de", "of", "the", "and", "for"}
+_NOT_NAMES = {m.capitalize() for m in MONTHS} | {w.capitalize() for w in WEEKDAYS} | {
+    "The", "A", "An", "In", "On", "At", "As", "But", "And", "For", "It", "Its", "This", "That", "These",
+    "Those", "He", "She", "They", "We", "I", "If", "While", "When", "Since", "After", "Before", "Only",
+    "Some", "Meanwhile", "However", "Should", "What", "Speaking", "Last", "First", "Members", "Officials",
+    "Soldiers", "Social", "Historic", "Security", "Source", "Story", "Support", "Gains", "Drone", "Assisted",
+    "Iraqi", "US", "U.S.", "U.S",
+}
+_TITLES = {"Col", "Gen", "Brig", "Lt", "Dr", "Mr", "Mrs", "Ms", "Maj", "Capt", "Sgt", "St", "Prof", "Gov", "Sen"}
+
+
+def _name_part(word: str) -> bool:
+    return word[0].isupper() or (word[:3].lower() in ("al-", "el-") and len(word) > 3 and word[3].isupper())
+_TOKEN = re.compile(r"[A-Za-z][\w’'.-]*[\w]|[A-Za-z]")
+
+
+def names(text: str) -> list[Value]:
+    """Returns runs of capitalised words (proper names) in `text`, keyed lower-case."""
+    toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+    out: list[Value] = []
+    i = 0
+    while i < len(toks):
+        s, e, w = toks[i]
+        if w.lower() in ("al", "el") and i + 1 < len(toks) and toks[i + 1][2][0].isupper():
+            pass  # "al Jamhouri"
+        elif not _name_part(w) or w in _NOT_NAMES:
+            i += 1
+            continue
+        j = i
+        end = e
+        while j + 1 < len(toks):
+            ns, ne, nw = toks[j + 1]
+            gap = text[end:ns]
+            title_dot = gap.startswith(".") and toks[j][2] in _TITLES
+            if (ns - end > 1 and not title_dot) or re.search(r"[,;:()“”\"]", gap):
+                break
+            if _name_part(nw) or (nw.lower() in _CONNECT and j + 2 < len(toks) and toks[j + 2][2][0].isupper()):
+                j += 1
+                end = ne
+            else:
+                break
+        phrase = text[s:end]
+        if phrase.split()[-1].lower() not in _CONNECT:
+            out.append(Value("name", phrase, s, end, phrase.lower()))
+        i = j + 1
+    return out
+
+
+def name_words(text: str) -> set[str]:
+    """Returns the lower-cased words of every proper name in `text`."""
+    words: set[str] = set()
+    for v in names(text):
+        for w in re.findall(r"[A-Za-z]+", v.text):
+            if w.lower() not in _CONNECT and len(w) > 1:
+                words.add(w.lower())
+    return words
+
+
+def values_of(text: str, kind: str) -> list[Value]:
+    """Returns the values of the kind a question asks for ("person" and "place" are names)."""
+    if kind == "number":
+        return numbers(text)
+    if kind == "date":
+        return dates(text)
+    if kind in ("person", "place"):
+        return names(text)
+    return []

@@ -1,0 +1,67 @@
+"""Checking a model's answer against the evidence it cites, before anyone sees it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.prompts import CANNOT_ANSWER
+from qa.values import dates, dates_agree, name_words, numbers, numbers_agree
+
+MARKER = re.compile(r"\[(\d+)\]")
+MAX_WORDS = 40
+
+
+def markers(text: str) -> list[int]:
+    """Returns the evidence numbers cited in `text`, in order of first appearance."""
+    out: list[int] = []
+    for m in MARKER.finditer(text):
+        n = int(m.group(1))
+        if n not in out:
+            out.append(n)
+    return out
+
+
+def strip_markers(text: str) -> str:
+    """Returns `text` without its [n] markers."""
+    return " ".join(MARKER.sub(" ", text).split())
+
+
+def problems(answer: str, evidence: Sequence[str], kind: str) -> list[str]:
+    """Returns why `answer` cannot be shown (empty when it passes).
+
+    Checks: it cites at least one evidence number and every cited number exists; every
+    number, date and proper name it states appears in the evidence it cites; a question
+    asking for a number or a date gets one; it is short.
+    """
+    found: list[str] = []
+    if not answer.strip() or CANNOT_ANSWER.lower() in answer.lower():
+        return ["the model gave no answer"]
+    cited = markers(answer)
+    if not cited:
+        found.append("cites no evidence")
+    bad = [n for n in cited if not 1 <= n <= len(evidence)]
+    if bad:
+        found.append(f"cites evidence that does not exist: {bad}")
+    sources = " ".join(evidence[n - 1] for n in cited if 1 <= n <= len(evidence))
+    body = strip_markers(answer)
+    if len(body.split()) > MAX_WORDS:
+        found.append(f"longer than {MAX_WORDS} words")
+
+    src_numbers = [v.key for v in numbers(sources)]
+    for v in numbers(body):
+        if not any(numbers_agree(v.key, s) and (v.key == s or "-" in s) for s in src_numbers):
+            found.append(f"number {v.text!r} is not in the cited evidence")
+    src_dates = [v.key for v in dates(sources)]
+    for v in dates(body):
+        if not any(dates_agree(v.key, s) for s in src_dates):
+            found.append(f"date {v.text!r} is not in the cited evidence")
+    src_words = set(re.findall(r"[a-z0-9]+", sources.lower()))
+    for w in sorted(name_words(body)):
+        if w not in src_words:
+            found.append(f"name {w!r} is not in the cited evidence")
+    if kind == "number" and not numbers(body):
+        found.append("the question asks for a number and the answer gives none")
+    if kind == "date" and not dates(body):
+        found.append("the question asks for a date and the answer gives none")
+    return found

@@ -1,0 +1,48 @@
+"""Verification rejects a planted wrong number, date or name, and bad citations."""
+
+from __future__ import annotations
+
+from qa.verify import problems
+
+EVIDENCE = [
+    "Last week, the iconic 800-year-old al-Nuri mosque was destroyed in an explosion that Iraq and the US blamed on ISIS.",
+    "“There is still tough fighting to go,” Col. Joseph Scrocca told CNN.",
+    "Iraqi Security Forces launched the offensive on the historic district of the Old City in western Mosul on June 18.",
+]
+
+
+def test_a_correct_answer_passes() -> None:
+    assert problems("The mosque was 800 years old [1].", EVIDENCE, "number") == []
+    assert problems("Col. Joseph Scrocca [2]", EVIDENCE, "person") == []
+    assert problems("On June 18 [3].", EVIDENCE, "date") == []
+
+
+def test_planted_wrong_number_is_rejected() -> None:
+    found = problems("The mosque was 850 years old [1].", EVIDENCE, "number")
+    assert any("850" in p for p in found)
+
+
+def test_number_from_uncited_evidence_is_rejected() -> None:
+    assert problems("800 years [2].", EVIDENCE, "number")
+
+
+def test_planted_wrong_name_is_rejected() -> None:
+    found = problems("Col. Ryan Dillon said so [2].", EVIDENCE, "person")
+    assert any("dillon" in p for p in found)
+
+
+def test_planted_wrong_date_is_rejected() -> None:
+    assert any("June 29" in p for p in problems("On June 29 [3].", EVIDENCE, "date"))
+
+
+def test_citations_must_exist() -> None:
+    assert any("does not exist" in p for p in problems("800 years [7].", EVIDENCE, "number"))
+    assert any("cites no evidence" in p for p in problems("800 years.", EVIDENCE, "number"))
+
+
+def test_a_number_question_needs_a_number() -> None:
+    assert any("asks for a number" in p for p in problems("Quite old [1].", EVIDENCE, "number"))
+
+
+def test_model_refusal_is_not_an_answer() -> None:
+    assert problems("NOT IN SOURCES", EVIDENCE, "fact")
