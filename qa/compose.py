@@ -72,6 +72,27 @@ def value_phrase(c: Candidate) -> str:
     return phrase_around(c.text, c.value.start, c.value.end)
 
 
+def value_window(c: Candidate, before: int = 6, max_words: int = 18) -> str:
+    """Returns up to `max_words` words of the candidate's sentence around its value, marked where cut."""
+    assert c.value is not None
+    left = c.text[: c.value.start].split()
+    right = c.text[c.value.end :].split()
+    glued_left = bool(c.text[: c.value.start]) and not c.text[c.value.start - 1].isspace()
+    glued_right = bool(c.text[c.value.end :]) and not c.text[c.value.end].isspace()
+    n_left = min(len(left), max(before, max_words - 1 - len(right)))
+    n_right = min(len(right), max_words - 1 - n_left)
+    lw, rw = left[len(left) - n_left :], right[:n_right]
+    value = c.value.text
+    if glued_left and lw:
+        value = lw.pop() + value
+    if glued_right and rw:
+        value = value + rw.pop(0)
+    piece = " ".join([*lw, value, *rw])
+    head = "… " if n_left < len(left) else ""
+    tail = " …" if n_right < len(right) else ""
+    return head + _clean(piece.rstrip(".")) + tail
+
+
 def extractive_text(a: Assessment, question: str) -> tuple[str, list[Candidate]]:
     """Returns the answer text and the candidates it cites, in marker order."""
     if a.sides:
@@ -89,7 +110,7 @@ def extractive_text(a: Assessment, question: str) -> tuple[str, list[Candidate]]
     support = a.support
     best = support[0]
     if best.value is not None:
-        text = value_phrase(best)
+        text = value_window(best)
     else:
         text = sentence_window(best.text, question)
     return f"{text} {cite(list(range(1, len(support) + 1)))}.", support

@@ -19,6 +19,7 @@ from qa.evidence import Assessment, Calibration, Candidate, assess
 from qa.llm import LLMError, get_llm
 from qa.retrieve import Corpus, retrieve
 from qa.settings import Settings, go_offline
+from qa.soft import SoftMatcher
 from qa.types import Answer, Conflict, ConflictSide, Quote
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class Engine:
         self.settings = settings
         self.embedder = embedder or get_embedder(settings.embedder)
         self.calibration = calibration or Calibration.load()
+        self.soft = SoftMatcher(self.embedder)
         self._lock = threading.Lock()
         self._corpus: Corpus | None = None
 
@@ -84,7 +86,7 @@ class Engine:
         k = top_k or self.settings.top_k
         corpus = self.corpus
         hits = retrieve(corpus, self.embedder, q, k=max(12, 3 * k))
-        a = assess(corpus, q, hits, self.calibration)
+        a = assess(corpus, q, hits, self.calibration, self.soft)
         if a.abstain:
             return self._abstention(question, a, k, notes)
         text, cited = extractive_text(a, q)

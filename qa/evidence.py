@@ -13,13 +13,18 @@ from pathlib import Path
 
 from index.keyword import terms
 from qa.retrieve import Corpus, Hit, Unit
-from qa.values import Value, dates_agree, numbers_agree, question_kind, values_of
+from qa.soft import SoftMatcher
+from qa.values import NUMBER_WORDS, Value, dates_agree, numbers_agree, question_kind, values_of
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 
 # Words of the question form that say nothing about the content.
 QUESTION_WORDS = frozenset(terms("happen happened according article articles say says said report reported"))
 
+_ORG = re.compile(
+    r"\b(Nations|Forces|Command|Coalition|State|Army|Observatory|Police|Division|Council|News|TV|Agency|"
+    r"Ministry|Government|Force|Department|Office|Rights|Reuters|CNN|Pentagon|ISIS|Daesh|Islamic)\b"
+)
 _NOT_PERSON = re.compile(
     r"\b(Nations|Forces|Command|Coalition|State|Army|Observatory|Police|Division|Council|Mosque|City|"
     r"Hospital|News|TV|Agency|Ministry|Government|Force|Unit|Department|Office|Caliphate|Islamic|ISIS|"
@@ -36,6 +41,7 @@ class Calibration:
     conflict_margin: float = 0.15  # a passage within this of the best can be a conflicting side
     dense_weight: float = 0.5  # relevance = w * dense + (1 - w) * coverage
     min_fit: float = 0.0  # share of question terms the typed value's own clause must hold
+    max_missing: float = 1.0  # the heaviest absent question term may weigh at most this share
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
@@ -56,6 +62,7 @@ class Candidate:
     relevance: float
     value: Value | None  # the value of the asked kind this sentence gives, if any
     fit: float = 0.0  # how well the value's own clause matches the question
+    missing: float = 0.0  # weight share of the heaviest question term absent from the sentence and its neighbours
 
 
 @dataclass
@@ -75,18 +82,40 @@ def _weights(corpus: Corpus, question: str) -> dict[str, float]:
     return {t: corpus.keyword.idf_of(t) for t in qs}
 
 
-def coverage(corpus: Corpus, unit: Unit, weights: dict[str, float]) -> float:
-    """Returns the idf-weighted share of question terms found in the sentence (its neighbours count half)."""
+def _surface(question: str) -> dict[str, str]:
+    """Returns each question term with the word it came from."""
+    out: dict[str, str] = {}
+    for m in re.finditer(r"[\w’'-]+", question):
+        for t in terms(m.group(0))[:1]:
+            out.setdefault(t, m.group(0).lower())
+    return out
+
+
+def coverage(
+    corpus: Corpus, unit: Unit, weights: dict[str, float], soft: SoftMatcher | None = None, surface: dict[str, str] | None = None, soft_min: float = 0.6
+) -> tuple[float, float]:
+    """Returns the idf-weighted share of question terms found in the sentence (its neighbours count
+    half, a near synonym in the sentence counts by its similarity), and the share of the heaviest
+    term found in neither."""
     total = sum(weights.values())
     if total <= 0:
-        return 0.0
-    own = set(terms(corpus.text(unit)))
+        return 0.0, 0.0
+    text = corpus.text(unit)
+    own = set(terms(text))
     near: set[str] = set()
     for n in corpus.neighbours(unit):
         if n.id != unit.id:
             near.update(terms(corpus.text(n)))
-    got = sum(w if t in own else (0.5 * w if t in near else 0.0) for t, w in weights.items())
-    return got / total
+    score = {t: 1.0 if t in own else (0.5 if t in near else 0.0) for t in weights}
+    absent = [t for t, v in score.items() if v == 0.0]
+    if soft is not None and surface and absent:
+        sims = soft.best([surface.get(t, t) for t in absent], text)
+        for t, sim in zip(absent, sims, strict=True):
+            if sim >= soft_min:
+                score[t] = sim
+    got = sum(weights[t] * v for t, v in score.items())
+    heaviest = max((weights[t] for t, v in score.items() if v == 0.0), default=0.0)
+    return got / total, heaviest / total
 
 
 def _person_like(v: Value) -> bool:
@@ -94,13 +123,21 @@ def _person_like(v: Value) -> bool:
     if _NOT_PERSON.search(v.text):
         return False
     words = [w for w in v.text.split() if not w.isupper()]
-    return len(words) >= 2 or v.text.lower().startswith(("al-", "el-"))
+    return len(words) >= 2 and not any(w.lower() in NUMBER_WORDS for w in words)
+
+
+def _place_like(v: Value) -> bool:
+    """Returns True for a name that can be a place's: not an organisation's."""
+    return not _ORG.search(v.text)
 
 
 _AUX = frozenset(terms("have has had were was are is did do does will would could can been be"))
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(.*)", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[;:—–]|\.\s")
-_WINDOWS = {"number": (15, 45), "date": (60, 20), "name": (40, 40)}
+_WINDOWS = {"number": (30, 60), "date": (60, 40), "name": (50, 50)}  # chars at which a term counts half
+_WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re.IGNORECASE)
+_SHARE = re.compile(r"\b(share|percentage|proportion|percent|fraction)\b", re.IGNORECASE)
+_DEMONYM = re.compile(r"^\w+(ish|ian|ese|i)\b")
 
 
 def counted_terms(question: str) -> set[str]:
@@ -137,9 +174,10 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
     weights = weights or {t: 1.0 for t in asked}
     total = sum(weights.values()) or 1.0
     if kind in ("person", "place"):
-        vals = [v for v in vals if not set(terms(v.text)) <= asked]
-        if kind == "person":
-            vals = [v for v in vals if _person_like(v)]
+        vals = [v for v in vals if not set(terms(v.text)) <= asked and not _DEMONYM.match(v.text)]
+        vals = [v for v in vals if (_person_like if kind == "person" else _place_like)(v)]
+    if kind == "number" and _SHARE.search(question):
+        vals = [v for v in vals if v.key.endswith("%")]
     words = [(m.start(), m.end(), m.group(0), t) for m in re.finditer(r"\S+", text) for t in terms(m.group(0))[:1]]
     if kind == "number" and vals:
         counted = counted_terms(question)
@@ -156,14 +194,22 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
     if not vals:
         return None, 0.0
     hits = [s for s, _, _, t in words if t in asked]
+    m = _WHICH.search(question)
+    head = set(terms(m.group(1))) if m else set()
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
     before, after_chars = _WINDOWS["name" if kind in ("person", "place") else kind]
 
     def fit(v: Value) -> float:
+        # each question term counts by its weight, fading with distance from the value; clause breaks stop it
         lo = max([b for b in breaks if b < v.start], default=-1)
         hi = min([b for b in breaks if b >= v.end], default=len(text))
-        near = {t for s, e, _, t in words if max(lo, v.start - before) <= s and e <= min(hi, v.end + after_chars) and not (v.start <= s < v.end)}
-        return sum(w for t, w in weights.items() if t in near) / total
+        got: dict[str, float] = {}
+        for s, e, _, t in words:
+            if t not in weights or v.start <= s < v.end or s <= lo or e > hi + 1:
+                continue
+            d = (v.start - e) / before if e <= v.start else (s - v.end) / after_chars
+            got[t] = max(got.get(t, 0.0), 1.0 / (1.0 + max(d, 0.0)))
+        return sum(weights[t] * g for t, g in got.items()) / total
 
     def score(v: Value) -> tuple[float, float]:
         bonus = 0.0
@@ -172,6 +218,10 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
             bonus = 0.5 if any(t in asked for t in after) else 0.0  # the noun it counts: "29,000 munitions"
         if kind == "person" and len(v.text.split()) > 1:
             bonus = 0.1
+        if kind in ("person", "place") and head:
+            next_word = [t for s, _, _, t in words if s >= v.end][:1]
+            if head & (set(terms(v.text)) | set(next_word)):  # "al Jamhouri Hospital complex" for "which hospital complex"
+                bonus += 0.5
         dist = min((abs(h - v.start) for h in hits), default=len(text))
         return (fit(v) + bonus, -dist)
 
@@ -187,18 +237,21 @@ def _agree(kind: str, a: Value, b: Value) -> bool:
     return a.key == b.key or a.key in b.key or b.key in a.key
 
 
-def judge(corpus: Corpus, question: str, hits: list[Hit], dense_weight: float) -> tuple[str, list[Candidate]]:
+def judge(
+    corpus: Corpus, question: str, hits: list[Hit], dense_weight: float, soft: SoftMatcher | None = None
+) -> tuple[str, list[Candidate]]:
     """Returns the question's kind and the hits judged against it, most relevant first."""
     kind = question_kind(question)
     weights = _weights(corpus, question)
+    surface = _surface(question)
     cands = []
     for h in hits:
         text = corpus.text(h.unit)
-        cov = coverage(corpus, h.unit, weights)
+        cov, missing = coverage(corpus, h.unit, weights, soft, surface)
         dense = max(h.dense, 0.0)
         rel = dense_weight * dense + (1 - dense_weight) * cov
         value, fit = pick_value(text, kind, question, weights) if kind != "fact" else (None, 0.0)
-        cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit))
+        cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing))
     cands.sort(key=lambda c: -c.relevance)
     return kind, cands
 
@@ -207,7 +260,11 @@ def decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
     """Returns whether to abstain, the supporting passages, and the sides when documents disagree."""
     if not cands:
         return Assessment(kind, cands, True, "nothing is indexed")
-    ok = [c for c in cands if c.relevance >= cal.min_relevance and c.coverage >= cal.min_coverage]
+    ok = [
+        c
+        for c in cands
+        if c.relevance >= cal.min_relevance and c.coverage >= cal.min_coverage and c.missing <= cal.max_missing
+    ]
     if kind != "fact":
         typed = [c for c in ok if c.value is not None and c.fit >= cal.min_fit]
         if ok and not typed:
@@ -236,7 +293,7 @@ def decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
     return Assessment(kind, cands, False, sides=sides if len(sides) > 1 else [], support=sides[0])
 
 
-def assess(corpus: Corpus, question: str, hits: list[Hit], cal: Calibration) -> Assessment:
+def assess(corpus: Corpus, question: str, hits: list[Hit], cal: Calibration, soft: SoftMatcher | None = None) -> Assessment:
     """Returns the judged candidates, whether to abstain, and the sides when sources disagree."""
-    kind, cands = judge(corpus, question, hits, cal.dense_weight)
+    kind, cands = judge(corpus, question, hits, cal.dense_weight, soft)
     return decide(kind, cands, cal)

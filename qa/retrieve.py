@@ -12,7 +12,7 @@ from index.embed import Embedder
 from index.keyword import KeywordIndex
 from index.store import StoredDoc, VectorStore
 
-RRF_K = 60
+RRF_K = 20
 
 
 @dataclass(frozen=True)
@@ -88,27 +88,29 @@ def retrieve(corpus: Corpus, embedder: Embedder, question: str, k: int = 12, poo
     chunk_hits = [(corpus.chunks[i], s) for i, s in corpus.store.query("chunk", vec, 10) if i in corpus.chunks]
     keyword = [(corpus.units[p].id, s) for p, s in corpus.keyword.search(question, pool)]
 
-    fused: dict[str, float] = {}
     dense_score = dict(dense)
     bm25_score = dict(keyword)
-    for rank, (uid, _) in enumerate(dense):
-        fused[uid] = fused.get(uid, 0.0) + 1.0 / (RRF_K + rank)
-    for rank, (uid, _) in enumerate(keyword):
-        fused[uid] = fused.get(uid, 0.0) + 1.0 / (RRF_K + rank)
+    union = list(dict.fromkeys([uid for uid, _ in dense] + [uid for uid, _ in keyword]))
+    missing = [uid for uid in union if uid not in dense_score]
+    if missing:  # exact cosine for keyword-only hits, so every candidate has both scores
+        for uid, v in corpus.store.vectors("unit", missing).items():
+            dense_score[uid] = float(v @ vec)
 
     chunk_of: dict[str, float] = {}
-    for rank, ((doc_id, start, end), sim) in enumerate(chunk_hits):
+    for (doc_id, start, end), sim in chunk_hits:
         for u in corpus.doc_units.get(doc_id, []):
             if u.start >= start and u.end <= end:
                 chunk_of[u.id] = max(chunk_of.get(u.id, 0.0), sim)
-                if u.id in fused:
-                    fused[u.id] += 0.5 / (RRF_K + rank)
 
-    missing = [uid for uid in fused if uid not in dense_score]
-    if missing:  # exact cosine for keyword-only hits, so every hit has a dense score
-        vecs = corpus.store.vectors("unit", missing)
-        for uid, v in vecs.items():
-            dense_score[uid] = float(v @ vec)
+    # Reciprocal rank fusion over complete rankings of the union of both pools.
+    fused = dict.fromkeys(union, 0.0)
+    for ranking, weight in (
+        (sorted(union, key=lambda u: -dense_score.get(u, 0.0)), 1.0),
+        (sorted(union, key=lambda u: -bm25_score.get(u, 0.0)), 1.0),
+        (sorted(union, key=lambda u: -chunk_of.get(u, 0.0)), 0.5),
+    ):
+        for rank, uid in enumerate(ranking):
+            fused[uid] += weight / (RRF_K + rank)
     ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
     return [
         Hit(corpus.by_id[uid], f, dense_score.get(uid, 0.0), chunk_of.get(uid, 0.0), bm25_score.get(uid, 0.0))

@@ -41,7 +41,7 @@ class Value:
 
 # ---------------------------------------------------------------------------- question kinds
 _KIND_PATTERNS = [
-    ("date", r"\b(when|what (date|day|year|month|time)|which (date|day|year|month)|since when)\b"),
+    ("date", r"\b(when|(what|which)( \w+)? (date|day|weekday|year|month|time)|since when)\b"),
     ("number", r"\b(how (many|much|old|long|large|big|far|often)|what (number|percentage|share|proportion|fraction)|how many)\b"),
     ("person", r"\b(who|whom|whose|(which|what)( \w+){0,2} (official|spokesman|spokesperson|commander|general|coordinator|person|reporter|minister|secretary|leader|ambassador)|name of the( \w+){0,2} (leader|commander|official|spokesman|minister|general|ambassador))\b"),
     ("place", r"\b(where|(which|what)( \w+){0,2} (city|town|country|river|neighbou?rhood|district|village|region|hospital))\b"),
