@@ -17,11 +17,7 @@ from index.documents import Document
 
 # Words that end with a full stop without ending a sentence.
 ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms dr prof gen brig col lt maj capt sgt cpl pvt adm cmdr gov sen rep rev st jr sr
-    no vs etc inc ltd co corp dept est fig approx jan feb mar apr jun jul aug sep sept oct nov dec
-    u.s u.k u.n e.g i.e a.m p.m
-    """.split()
+    ["mr", "mrs", "ms", "dr", "prof", "gen", "brig", "col", "lt", "maj", "capt", "sgt", "cpl", "pvt", "adm", "cmdr", "gov", "sen", "rep", "rev", "st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "dept", "est", "fig", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m"]
 )
 
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")

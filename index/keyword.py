@@ -11,12 +11,7 @@ import numpy as np
 from scipy import sparse
 
 STOPWORDS = frozenset(
-    """
-    a an and are as at be been but by did do does for from had has have he her his how i if in into
-    is it its me my no not of on or our she so than that the their them then there these they this
-    to was we were what when where which who whom why will with would you your about after also
-    any can could many much more most other over said some such up very just
-    """.split()
+    ["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "did", "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "she", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your", "about", "after", "also", "any", "can", "could", "many", "much", "more", "most", "other", "over", "said", "some", "such", "up", "very", "just"]
 )
 
 _WORD = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+", re.UNICODE)

@@ -109,8 +109,5 @@ def extractive_text(a: Assessment, question: str) -> tuple[str, list[Candidate]]
         return "The sources disagree: " + " versus ".join(parts) + ".", quoted
     support = a.support
     best = support[0]
-    if best.value is not None:
-        text = value_window(best)
-    else:
-        text = sentence_window(best.text, question)
+    text = value_window(best) if best.value is not None else sentence_window(best.text, question)
     return f"{text} {cite(list(range(1, len(support) + 1)))}.", support

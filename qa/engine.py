@@ -100,6 +100,10 @@ class Engine:
         evidence = self._evidence(a, k)
         raw = model.answer(q, [c.text for c in evidence])
         issues = verify.problems(raw, [c.text for c in evidence], a.kind)
+        if not issues and not verify.agrees(raw, a.kind, a.support[0].value):
+            issues = [f"it does not state the {a.kind} the best evidence gives"]
+        if not issues and 1 not in verify.markers(raw):
+            issues = ["it does not rest on the most relevant passage [1]"]
         if issues:
             notes.append(f"model answer {raw!r} rejected: {'; '.join(issues)}; extractive answer shown")
             return replace(result, notes=tuple(notes))

@@ -9,18 +9,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.keyword import STOPWORDS
+
 MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        "january february march april may june july august september october november december".split()
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
     )
 }
-WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 SMALL = {
     w: i
     for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen twenty".split()
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
     )
 }
 TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
@@ -57,7 +58,7 @@ def question_kind(question: str) -> str:
 
 # ---------------------------------------------------------------------------- numbers
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_WORDNUM = r"(?:(?:a\s+)?couple\s+of\s+|a\s+few\s+)?(?:(?:(?:%s)(?:[\s-]+(?:%s))?|%s)\s+)?(?:%s)\b" % (
+_WORDNUM = r"(?:(?:a\s+)?couple\s+of\s+|a\s+few\s+)?(?:(?:(?:{})(?:[\s-]+(?:{}))?|{})\s+)?(?:{})\b".format(
     "|".join(TENS),
     "|".join(k for k in SMALL if k != "zero"),
     "|".join(k for k in SMALL if k != "zero"),
@@ -124,7 +125,7 @@ def numbers(text: str) -> list[Value]:
 
 
 # ---------------------------------------------------------------------------- dates
-_MONTH = r"(?:%s)" % "|".join(m.capitalize() for m in MONTHS)
+_MONTH = r"(?:{})".format("|".join(m.capitalize() for m in MONTHS))
 _DATE = re.compile(
     rf"\b(?:(?P<md>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>(?:19|20)\d{{2}}))?"
     rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH}),?(?:\s+(?P<y2>(?:19|20)\d{{2}}))?"
@@ -186,6 +187,8 @@ _NOT_NAMES = {m.capitalize() for m in MONTHS} | {w.capitalize() for w in WEEKDAY
     "Soldiers", "Social", "Historic", "Security", "Source", "Story", "Support", "Gains", "Drone", "Assisted",
     "Iraqi", "US", "U.S.", "U.S",
 }
+_COMMON_STARTS = {"about", "nearly", "almost", "around", "roughly", "approximately", "over", "under", "between",
+                  "since", "yes", "according", "more", "less", "fewer", "only", "just", "also", "all", "none", "both"}
 _TITLES = {"Col", "Gen", "Brig", "Lt", "Dr", "Mr", "Mrs", "Ms", "Maj", "Capt", "Sgt", "St", "Prof", "Gov", "Sen"}
 
 
@@ -220,6 +223,10 @@ def names(text: str) -> list[Value]:
             else:
                 break
         phrase = text[s:end]
+        at_start = not text[:s].strip() or text[:s].rstrip()[-1] in ".!?:;\"“”'"
+        if j == i and at_start and (w.lower() in STOPWORDS or w.lower() in _COMMON_STARTS):
+            i = j + 1
+            continue  # "About 2 million": a capitalised first word, not a name
         if phrase.split()[-1].lower() not in _CONNECT:
             out.append(Value("name", phrase, s, end, phrase.lower()))
         i = j + 1

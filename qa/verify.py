@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from qa.prompts import CANNOT_ANSWER
-from qa.values import dates, dates_agree, name_words, numbers, numbers_agree
+from qa.values import Value, dates, dates_agree, name_words, numbers, numbers_agree
 
 MARKER = re.compile(r"\[(\d+)\]")
 MAX_WORDS = 40
@@ -45,6 +45,8 @@ def problems(answer: str, evidence: Sequence[str], kind: str) -> list[str]:
         found.append(f"cites evidence that does not exist: {bad}")
     sources = " ".join(evidence[n - 1] for n in cited if 1 <= n <= len(evidence))
     body = strip_markers(answer)
+    if not re.search(r"\w", body):
+        found.append("says nothing besides its markers")
     if len(body.split()) > MAX_WORDS:
         found.append(f"longer than {MAX_WORDS} words")
 
@@ -65,3 +67,15 @@ def problems(answer: str, evidence: Sequence[str], kind: str) -> list[str]:
     if kind == "date" and not dates(body):
         found.append("the question asks for a date and the answer gives none")
     return found
+
+
+def agrees(answer: str, kind: str, expected: Value | None) -> bool:
+    """Returns True when the answer states the value code found in the best evidence (or none was found)."""
+    if expected is None:
+        return True
+    body = strip_markers(answer)
+    if kind == "number":  # a range must be given whole
+        return any(v.key == expected.key or ("-" not in expected.key and numbers_agree(v.key, expected.key)) for v in numbers(body))
+    if kind == "date":
+        return any(dates_agree(v.key, expected.key) for v in dates(body))
+    return bool(name_words(body) & name_words(expected.text))

@@ -1,0 +1,128 @@
+"""Running the grounding evals: the project and its peers on the same questions.
+
+    qa eval [--llm embedded|openai|none] [--split dev|test|all] [--out DIR] [--previous result.json]
+
+Prints a table, writes result.json, report.md and chart.png to DIR, and exits non-zero when
+a metric falls below its threshold in evals/thresholds.toml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import sys
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from evals.dataset import Item, load_items
+from evals.metrics import Scored, summarise
+from evals.report import chart, markdown, per_kind_rows, table
+
+THRESHOLDS_FILE = Path(__file__).with_name("thresholds.toml")
+
+
+def _run_system(name: str, answer_fn, ranked_fn, items: list[Item]) -> list[Scored]:  # type: ignore[no-untyped-def]
+    out = []
+    for it in tqdm(items, desc=f"eval {name}", unit="q"):
+        t0 = time.perf_counter()
+        try:
+            a, err = answer_fn(it.question), ""
+        except Exception as exc:  # a crash is a scored failure, not a lost run
+            a, err = None, f"{type(exc).__name__}: {exc}"
+        seconds = time.perf_counter() - t0
+        ranked = ranked_fn(it.question) if ranked_fn else []
+        out.append(Scored(it, a, seconds, err, ranked))
+    return out
+
+
+def check(result: dict[str, Any], thresholds: dict[str, Any]) -> list[tuple[str, bool, str]]:
+    """Returns (name, passed, detail) for every threshold and every peer comparison."""
+    overall = result["systems"]["project"]["summary"]["overall"]
+    checks = []
+    for key, floor in thresholds.get("min", {}).items():
+        v = overall.get(key)
+        checks.append((f"{key} >= {floor}", v is not None and v >= floor, f"measured {v}"))
+    for key, ceiling in thresholds.get("max", {}).items():
+        v = overall.get(key)
+        checks.append((f"{key} <= {ceiling}", v is not None and v <= ceiling, f"measured {v}"))
+    for key in thresholds.get("beat_peers", []):
+        mine = overall.get(key) or 0.0
+        for name, sysres in result["systems"].items():
+            if name == "project":
+                continue
+            theirs = sysres["summary"]["overall"].get(key) or 0.0
+            checks.append((f"project beats {name} on {key}", mine > theirs, f"{mine:.3f} vs {theirs:.3f}"))
+    for key, goal in thresholds.get("targets", {}).items():
+        v = overall.get(key)
+        ok = v is not None and (v <= goal if key.startswith("false_") else v >= goal)
+        checks.append((f"target {key} {'<=' if key.startswith('false_') else '>='} {goal} (reported, not enforced)", ok, f"measured {v}"))
+    return checks
+
+
+def main(args: argparse.Namespace | None = None) -> int:
+    """Runs the evals; returns 0 when every enforced threshold holds."""
+    if args is None:
+        from qa.cli import build_parser
+
+        args = build_parser().parse_args(["eval", *sys.argv[1:]])
+    from qa import get_engine
+    from qa.settings import Settings, go_offline
+
+    go_offline()
+    settings = Settings(**({"llm": args.llm} if args.llm else {}))
+    engine = get_engine(settings)
+    split = None if args.split == "all" else args.split
+    items = load_items(settings.seeds_dir, split=split)
+    texts = {p.stem: p.read_bytes().decode("utf-8") for p in sorted(settings.seeds_dir.glob("*.txt"))}
+
+    engine.answer("warm-up question about Mosul")  # load models before timing
+    systems: dict[str, list[Scored]] = {
+        "project": _run_system("project", engine.answer, lambda q: engine.passages(q, k=10), items)
+    }
+    if not args.no_peers:
+        from evals.peers import build_peers
+
+        for peer in build_peers(settings.seeds_dir):
+            peer.answer("warm-up question about Mosul")
+            systems[peer.name] = _run_system(peer.name, peer.answer, peer.ranked, items)
+
+    result: dict[str, Any] = {
+        "split": args.split,
+        "llm": settings.llm,
+        "n_items": len(items),
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()} {platform.processor() or ''} {__import__('os').cpu_count()} cores, Python {platform.python_version()}".strip(),
+        "systems": {
+            name: {"summary": summarise(rs, texts), "items": [r.to_dict() for r in rs]} for name, rs in systems.items()
+        },
+    }
+    thresholds = tomllib.loads(Path(args.thresholds or THRESHOLDS_FILE).read_text())
+    checks = check(result, thresholds)
+    result["checks"] = [{"name": n, "passed": ok, "detail": d} for n, ok, d in checks]
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    previous = json.loads(Path(args.previous).read_text()) if args.previous else None
+    (out / "result.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    chart(result, out / "chart.png")
+    (out / "report.md").write_text(markdown(result, checks, previous))
+
+    print(table([(name, s["summary"]["overall"]) for name, s in result["systems"].items()]))
+    print()
+    print(table(per_kind_rows(result["systems"]["project"]["summary"])))
+    print()
+    for name, ok, detail in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {name}: {detail}")
+    print(f"\nwrote {out / 'result.json'}, {out / 'report.md'}, {out / 'chart.png'}")
+    enforced = [ok for name, ok, _ in checks if "not enforced" not in name]
+    return 0 if all(enforced) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

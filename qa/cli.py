@@ -1,0 +1,190 @@
+"""The `qa` command: index articles, ask questions, run the evals, start the web UI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import textwrap
+from pathlib import Path
+
+from qa.settings import go_offline
+
+EXAMPLES = """\
+examples:
+  qa index                               index seeds/ (what `qa ask` also does on first use)
+  qa index ~/articles report.md          add your own .txt/.md files or folders
+  qa ask "How old is the Grand al-Nuri Mosque?"
+  qa ask "How many people were displaced?" --json --llm none
+  qa docs list
+  qa eval --split test --out evals/results/latest
+  qa ui --port 7860
+
+settings come from QA_* environment variables (e.g. QA_LLM, QA_CHROMA_URL, QA_INDEX_DIR);
+see README.md.
+"""
+
+
+def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from qa.settings import Settings
+
+    overrides = {}
+    if getattr(args, "llm", None):
+        overrides["llm"] = args.llm
+    if getattr(args, "top_k", None):
+        overrides["top_k"] = args.top_k
+    return Settings(**overrides)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from index.build import build_index
+    from index.embed import get_embedder
+
+    settings = _settings(args)
+    paths = [Path(p) for p in args.paths] or [settings.seeds_dir]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        print(f"qa index: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    report = build_index(settings.store_config(), get_embedder(settings.embedder), paths, progress=not args.quiet, prune=True)
+    for s in report.skipped:
+        print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+    print(f"{report.summary()} ({settings.store_config().describe()})")
+    return 0
+
+
+def _print_answer(a, width: int = 100) -> None:  # type: ignore[no-untyped-def]
+    print(textwrap.fill(a.text, width))
+    if a.quotes:
+        print()
+    for i, q in enumerate(a.quotes, 1):
+        print(f"[{i}] {q.title}  ({q.doc_id}, chars {q.start}-{q.end})")
+        print(textwrap.indent(textwrap.fill(f"“{q.text}”", width - 4), "    "))
+    if a.nearest:
+        print("\nNearest passages (they do not answer the question):")
+        for q in a.nearest:
+            print(f"  - {q.title} ({q.doc_id}, chars {q.start}-{q.end})")
+            print(textwrap.indent(textwrap.fill(f"“{q.text}”", width - 6), "      "))
+    print(f"\n(mode: {a.mode}{'; ' + '; '.join(a.notes) if a.notes else ''})")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qa import get_engine
+    from qa.llm import LLMError
+
+    question = " ".join(args.question)
+    if not question.strip():
+        print("qa ask: the question is empty: ask something about the indexed articles", file=sys.stderr)
+        return 2
+    try:
+        a = get_engine(_settings(args)).answer(question)
+    except (LLMError, ConnectionError) as exc:
+        print(f"qa ask: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_answer(a)
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from index.build import remove_document
+    from index.store import VectorStore
+
+    settings = _settings(args)
+    config = settings.store_config()
+    if args.action == "list":
+        docs = VectorStore(config).docs()
+        if not docs:
+            print(f"no documents indexed in {config.describe()} (run: qa index)")
+        for d in sorted(docs.values(), key=lambda d: d.doc_id):
+            print(f"{d.doc_id}\t{d.n_units} units\t{len(d.text.encode('utf-8'))} bytes\t{d.title}")
+        return 0
+    try:
+        remove_document(config, args.doc_id)
+    except KeyError as exc:
+        print(f"qa docs remove: {exc.args[0]}", file=sys.stderr)
+        return 2
+    print(f"removed {args.doc_id}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from evals.run import main as run_evals
+
+    return run_evals(args)
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    from ui.app import serve
+
+    serve(_settings(args), host=args.host, port=args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Returns the argument parser of the `qa` command."""
+    p = argparse.ArgumentParser(
+        prog="qa",
+        description="Grounded answers from news articles: every claim backed by a verbatim quote.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("index", help="index seeds/ or the given files and folders (.txt, .md)")
+    s.add_argument("paths", nargs="*", help="files or folders (default: seeds/)")
+    s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_index)
+
+    s = sub.add_parser("ask", help="answer a question with quotes")
+    s.add_argument("question", nargs="+", help="the question (quote it)")
+    s.add_argument("--json", action="store_true", help="print the answer as JSON")
+    s.add_argument("--llm", choices=None, help="LLM backend: embedded (default), openai, none")
+    s.add_argument("--top-k", type=int, help="evidence passages handed to the answer step (default 4)")
+    s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("docs", help="list or remove indexed documents")
+    s.add_argument("action", choices=["list", "remove"])
+    s.add_argument("doc_id", nargs="?", help="document id (for remove)")
+    s.set_defaults(func=cmd_docs)
+
+    s = sub.add_parser("eval", help="run the grounding evals and the peer baselines")
+    s.add_argument("--llm", default=None, help="LLM backend for the project: embedded (default), openai, none")
+    s.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    s.add_argument("--out", default="evals/results/latest", help="folder for result.json, report.md, chart.png")
+    s.add_argument("--previous", help="a previous result.json to compare with")
+    s.add_argument("--no-peers", action="store_true", help="score only the project")
+    s.add_argument("--thresholds", default=None, help="thresholds file (default evals/thresholds.toml)")
+    s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("ui", help="start the web UI (127.0.0.1:7860)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=7860)
+    s.add_argument("--llm", default=None, help="LLM backend: embedded (default), openai, none")
+    s.set_defaults(func=cmd_ui)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs the command line; returns the exit code."""
+    go_offline()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "docs" and args.action == "remove" and not args.doc_id:
+        parser.error("qa docs remove needs a document id (see: qa docs list)")
+    try:
+        return int(args.func(args))
+    except ValueError as exc:
+        print(f"qa {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

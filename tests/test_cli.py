@@ -1,0 +1,79 @@
+"""The `qa` command in a real subprocess (fast settings through QA_* variables)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def env(tmp_path: Path, seeds_copy: Path) -> dict[str, str]:
+    e = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    e.update(QA_INDEX_DIR=str(tmp_path / "index"), QA_SEEDS_DIR=str(seeds_copy), QA_EMBEDDER="hashing", QA_LLM="none")
+    return e
+
+
+def qa(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "qa.cli", *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_help_lists_the_commands(env: dict[str, str]) -> None:
+    out = qa(env, "--help")
+    assert out.returncode == 0
+    for word in ("index", "ask", "eval", "ui", "docs", "QA_"):
+        assert word in out.stdout
+
+
+def test_index_then_ask_json_with_exact_quotes(env: dict[str, str], seeds_copy: Path) -> None:
+    out = qa(env, "index", "--quiet")
+    assert out.returncode == 0 and "5 added" in out.stdout
+    again = qa(env, "index", "--quiet")
+    assert "5 unchanged" in again.stdout and "0 units written" in again.stdout
+    out = qa(env, "ask", "How many civilians remain in the battlefield?", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) >= {"text", "quotes", "abstained", "conflicts", "mode"}
+    for q in data["quotes"]:
+        text = (seeds_copy / f"{q['doc_id']}.txt").read_text()
+        assert text[q["start"] : q["end"]] == q["text"]
+
+
+def test_ask_prints_answer_then_numbered_quotes(env: dict[str, str]) -> None:
+    out = qa(env, "ask", "How many civilians remain in the battlefield?")
+    assert out.returncode == 0
+    assert "[1]" in out.stdout and "chars" in out.stdout and "(mode: extractive" in out.stdout
+
+
+def test_empty_question_exits_2_with_a_message(env: dict[str, str]) -> None:
+    out = qa(env, "ask", "   ")
+    assert out.returncode == 2 and "empty" in out.stderr
+
+
+def test_docs_list_and_remove(env: dict[str, str]) -> None:
+    qa(env, "index", "--quiet")
+    out = qa(env, "docs", "list")
+    assert out.stdout.count("\n") == 5 and "units" in out.stdout
+    assert qa(env, "docs", "remove", "002_b2a41a671c8b55e0").returncode == 0
+    assert "002_b2a41a671c8b55e0" not in qa(env, "docs", "list").stdout
+    bad = qa(env, "docs", "remove", "nope")
+    assert bad.returncode == 2 and "qa docs list" in bad.stderr
+
+
+def test_index_reports_skipped_files(env: dict[str, str], tmp_path: Path) -> None:
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
+    (extra / "good.md").write_text("# Good\n\nA fine note.\n")
+    out = qa(env, "index", "--quiet", str(extra))
+    assert out.returncode == 0 and "1 added" in out.stdout
+    assert "bad.txt" in out.stderr
+
+
+def test_missing_path_exits_2(env: dict[str, str]) -> None:
+    out = qa(env, "index", "/no/such/folder")
+    assert out.returncode == 2 and "no such file" in out.stderr

@@ -1,0 +1,140 @@
+"""The answering pipeline on crafted articles with fast fakes (hashing embedder, scripted LLM)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.engine import Engine
+from qa.evidence import Calibration
+from qa.llm import register_llm
+from qa.settings import Settings
+
+CAL = Calibration(min_relevance=0.3, min_coverage=0.3, conflict_margin=0.15, dense_weight=0.5, min_fit=0.0, max_missing=0.4)
+
+
+class ScriptedLLM:
+    """A fake model that answers with whatever the test set; it can make a test fail."""
+
+    name = "scripted"
+    reply = ""
+
+    def __init__(self, settings: Settings) -> None:
+        pass
+
+    def answer(self, question: str, evidence: list[str]) -> str:
+        self.seen = evidence
+        return ScriptedLLM.reply
+
+
+register_llm("scripted", ScriptedLLM)
+
+
+@pytest.fixture
+def crafted(tmp_path: Path) -> Engine:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bridge_a.txt").write_text(
+        "Town news\n\nThe Blue Bridge over the river Vell is 120 years old, the town council said.\n"
+        "Mayor Anna Kowal opened the new footpath on Tuesday.\n"
+    )
+    (docs / "bridge_b.txt").write_text(
+        "Regional report\n\nEngineers say the Blue Bridge over the river Vell is 95 years old.\n"
+        "Repairs will cost 2 million euros.\n"
+    )
+    (docs / "market.txt").write_text("Market day\n\nThe fish market opens at six every Friday morning.\n")
+    settings = Settings(index_dir=tmp_path / "index", seeds_dir=docs, embedder="hashing", llm="none")
+    return Engine(settings, calibration=CAL)
+
+
+def _check_quotes(engine: Engine, answer) -> None:  # type: ignore[no-untyped-def]
+    for q in list(answer.quotes) + list(answer.nearest):
+        assert engine.corpus.docs[q.doc_id].text[q.start : q.end] == q.text
+
+
+def test_conflict_shows_both_sides(crafted: Engine) -> None:
+    a = crafted.answer("How old is the Blue Bridge?")
+    assert not a.abstained
+    assert a.conflicts and len(a.conflicts[0].sides) == 2
+    assert "120" in a.text and "95" in a.text
+    assert {q.doc_id for q in a.quotes} == {"bridge_a", "bridge_b"}
+    assert "[1]" in a.text and "[2]" in a.text
+    _check_quotes(crafted, a)
+
+
+def test_single_source_answer_cites_it(crafted: Engine) -> None:
+    a = crafted.answer("How much will the repairs cost?")
+    assert not a.abstained and not a.conflicts
+    assert "2 million" in a.text
+    assert a.quotes[0].doc_id == "bridge_b"
+    _check_quotes(crafted, a)
+
+
+def test_abstains_when_no_source_answers(crafted: Engine) -> None:
+    a = crafted.answer("Who designed the Blue Bridge?")
+    assert a.abstained
+    assert a.text.startswith("Not in the sources")
+    assert not a.quotes and a.nearest  # nearest passages are shown, marked as not answering
+    _check_quotes(crafted, a)
+
+
+def test_abstains_on_a_number_question_without_a_number(crafted: Engine) -> None:
+    assert crafted.answer("How many fishermen work at the fish market?").abstained
+
+
+def test_empty_question_is_refused(crafted: Engine) -> None:
+    for q in ["", "   ", "\n\t"]:
+        with pytest.raises(ValueError, match="empty"):
+            crafted.answer(q)
+
+
+def test_huge_and_foreign_questions_do_not_crash(crafted: Engine) -> None:
+    a = crafted.answer("bridge " * 20_000)
+    assert a.notes and "cut" in a.notes[0]
+    b = crafted.answer("¿Cuántos años tiene el puente azul? 桥有多老？")
+    assert isinstance(b.abstained, bool)
+    _check_quotes(crafted, b)
+
+
+def test_llm_answer_with_planted_wrong_number_falls_back(crafted: Engine) -> None:
+    ScriptedLLM.reply = "Repairs will cost 3 million euros [1]."
+    a = crafted.answer("How much will the repairs cost?", llm="scripted")
+    assert a.mode == "extractive"
+    assert "2 million" in a.text and "3 million" not in a.text
+    assert any("rejected" in n for n in a.notes)
+
+
+def test_llm_answer_with_planted_wrong_name_falls_back(crafted: Engine) -> None:
+    ScriptedLLM.reply = "Mayor Piotr Nowak [1]."
+    a = crafted.answer("Who opened the new footpath?", llm="scripted")
+    assert a.mode == "extractive" and "Nowak" not in a.text
+
+
+def test_verified_llm_answer_is_used_with_renumbered_markers(crafted: Engine) -> None:
+    ScriptedLLM.reply = "About 2 million euros [1]."
+    a = crafted.answer("How much will the repairs cost?", llm="scripted")
+    assert a.mode == "llm" and a.text == "About 2 million euros [1]."
+    assert len(a.quotes) == 1 and "2 million" in a.quotes[0].text
+
+
+def test_conflicts_are_never_left_to_the_model(crafted: Engine) -> None:
+    ScriptedLLM.reply = "120 years [1]."
+    a = crafted.answer("How old is the Blue Bridge?", llm="scripted")
+    assert a.mode == "extractive" and "95" in a.text and "120" in a.text
+
+
+def test_unknown_llm_names_the_setting(crafted: Engine) -> None:
+    from qa.llm import LLMError
+
+    with pytest.raises(LLMError, match="QA_LLM"):
+        crafted.answer("How much will the repairs cost?", llm="gpt-99")
+
+
+def test_answer_to_dict_is_json(crafted: Engine) -> None:
+    import json
+
+    a = crafted.answer("How old is the Blue Bridge?")
+    back = json.loads(json.dumps(a.to_dict()))
+    assert back["conflicts"][0]["sides"][0]["markers"]
+    assert back["quotes"][0]["text"] == a.quotes[0].text
