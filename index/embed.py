@@ -46,7 +46,9 @@ class MiniLMEmbedder:
 
     def __init__(self, batch_size: int = 64) -> None:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()
         self.batch_size = batch_size
         self._model = SentenceTransformer(bundled_model_path(), device="cpu")
         self._lock = threading.Lock()
