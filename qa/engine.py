@@ -16,7 +16,7 @@ from index.store import VectorStore
 from qa import verify
 from qa.compose import NOT_IN_SOURCES, extractive_text
 from qa.evidence import Assessment, Calibration, Candidate, assess
-from qa.llm import LLMError, get_llm
+from qa.llm import LLMS, LLMError, get_llm
 from qa.retrieve import Corpus, retrieve
 from qa.settings import Settings, go_offline
 from qa.soft import SoftMatcher
@@ -78,6 +78,9 @@ class Engine:
         """
         if not isinstance(question, str) or not question.strip():
             raise ValueError("the question is empty: ask something about the indexed articles")
+        backend = llm or self.settings.llm
+        if backend not in LLMS:
+            raise LLMError(f"unknown LLM backend {backend!r} (QA_LLM / --llm); choose one of {sorted(LLMS)}")
         notes: list[str] = []
         q = " ".join(question.split())
         if len(q) > self.settings.max_question_chars:
@@ -91,7 +94,6 @@ class Engine:
             return self._abstention(question, a, k, notes)
         text, cited = extractive_text(a, q)
         result = self._answer(question, text, cited, a, notes)
-        backend = llm or self.settings.llm
         if a.sides or backend == "none":
             return result  # conflicts are stated by code, never left to a model
         model = get_llm(backend, self.settings)

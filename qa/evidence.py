@@ -123,6 +123,8 @@ def _person_like(v: Value) -> bool:
     if _NOT_PERSON.search(v.text):
         return False
     words = [w for w in v.text.split() if not w.isupper()]
+    if any(re.search(r"-(backed|led|based|held|run)$", w) or _DEMONYM.match(w) for w in words):
+        return False  # "US-backed Iraqi" describes, it does not name
     return len(words) >= 2 and not any(w.lower() in NUMBER_WORDS for w in words)
 
 
@@ -137,7 +139,7 @@ _CLAUSE_BREAK = re.compile(r"[;:—–]|\.\s")
 _WINDOWS = {"number": (30, 60), "date": (60, 40), "name": (50, 50)}  # chars at which a term counts half
 _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re.IGNORECASE)
 _SHARE = re.compile(r"\b(share|percentage|proportion|percent|fraction)\b", re.IGNORECASE)
-_DEMONYM = re.compile(r"^\w+(ish|ian|ese|i)\b")
+_DEMONYM = re.compile(r"^(\w+(ish|ian|ese)|Iraqi|Israeli|Saudi|Kuwaiti|Yemeni|Pakistani|Omani|Qatari|Emirati|Bangladeshi|Somali)\b")
 
 
 def counted_terms(question: str) -> set[str]:

@@ -1,0 +1,109 @@
+"""The web UI for real: a Gradio server on a free 127.0.0.1 port, gradio_client, and Chromium."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qa.settings import Settings
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.integration
+
+TEXTS = {p.stem: p.read_bytes().decode("utf-8") for p in SEEDS.glob("*.txt")}
+OUTPUT = Path(__file__).parent / "output"
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from ui.app import serve
+
+    folder = tmp_path_factory.mktemp("ui")
+    settings = Settings(index_dir=folder / "index", seeds_dir=SEEDS, embedder="minilm", llm="none")
+    port = _free_port()
+    demo = serve(settings, host="127.0.0.1", port=port, block=False)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="module")
+def client(app_url: str):  # type: ignore[no-untyped-def]
+    from gradio_client import Client
+
+    return Client(app_url, analytics_enabled=False, verbose=False)
+
+
+def test_answerable_question_has_quotes_at_exact_offsets(client) -> None:  # type: ignore[no-untyped-def]
+    a = client.predict("How many civilians remain in the battlefield?", "none", 4, api_name="/answer")
+    assert not a["abstained"] and "100,000" in a["text"]
+    assert a["quotes"]
+    for q in a["quotes"]:
+        assert TEXTS[q["doc_id"]][q["start"] : q["end"]] == q["text"]
+
+
+def test_unanswerable_question_abstains(client) -> None:  # type: ignore[no-untyped-def]
+    a = client.predict("Who was the US ambassador to Iraq during the battle for Mosul?", "none", 4, api_name="/answer")
+    assert a["abstained"] and a["text"].startswith("Not in the sources") and not a["quotes"]
+
+
+def test_conflict_shows_both_values(client) -> None:  # type: ignore[no-untyped-def]
+    a = client.predict("How old is the Grand al-Nuri Mosque?", "none", 4, api_name="/answer")
+    assert a["conflicts"] and "850" in a["text"] and "800" in a["text"]
+    values = {s["value"] for s in a["conflicts"][0]["sides"]}
+    assert values == {"850", "800"}
+
+
+def test_errors_come_back_as_messages(client) -> None:  # type: ignore[no-untyped-def]
+    assert "empty" in client.predict("   ", "none", 4, api_name="/answer")["error"]
+    assert "QA_LLM" in client.predict("How old is the mosque?", "no-such-backend", 4, api_name="/answer")["error"]
+
+
+@pytest.mark.browser
+def test_browser_asks_and_shows_a_highlighted_quote(app_url: str) -> None:
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium (make test does it)")
+    from playwright.sync_api import sync_playwright
+
+    OUTPUT.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(app_url)
+            box = page.locator("#question textarea")
+            box.fill("How old is the Grand al-Nuri Mosque?")
+            box.press("Enter")
+            page.wait_for_selector("#quote-cards .qa-card", timeout=120_000)
+            assert "850" in page.locator("#answer").inner_text()
+            mark = page.locator("#source-viewer mark.current")
+            mark.wait_for(state="visible", timeout=30_000)
+            page.locator("#quote-cards .qa-card").nth(1).click()
+            page.wait_for_function(
+                "() => (document.querySelector('#source-viewer mark.current') || {}).textContent?.includes('800-year-old')",
+                timeout=30_000,
+            )
+            assert page.locator("#source-viewer mark.current").is_visible()
+            page.screenshot(path=str(OUTPUT / "ui_answer.png"), full_page=True)
+
+            box.fill("   ")
+            box.press("Enter")
+            page.wait_for_selector("#answer .qa-error", timeout=30_000)
+            assert "empty" in page.locator("#answer").inner_text()
+            assert "Traceback" not in page.content()
+        finally:
+            browser.close()

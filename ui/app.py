@@ -1,0 +1,161 @@
+"""The Gradio web UI: a thin layer over `qa` — it asks `Engine.answer` and renders the result.
+
+    qa ui [--host 127.0.0.1] [--port 7860]
+
+Also exposes a JSON endpoint, `/answer`, returning `Answer.to_dict()` (for gradio_client).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from qa.engine import Engine
+from qa.llm import LLMError
+from qa.settings import Settings, go_offline
+from qa.types import Answer
+from ui import render
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "How old is the Grand al-Nuri Mosque?",
+    "How many civilians remain in the battlefield?",
+    "Who is the United Nations humanitarian coordinator in Iraq?",
+    "When did Iraq capture east Mosul?",
+    "How many people have been displaced from Mosul?",
+    "Who was the US ambassador to Iraq during the battle?",
+]
+LLM_CHOICES = ["embedded", "openai", "none"]
+
+
+def status_text(engine: Engine, llm: str | None = None) -> str:
+    """Returns the status line: backend, index location and document count."""
+    try:
+        n = len(engine.corpus.docs)
+        docs = f"{n} document{'s' if n != 1 else ''} indexed"
+    except Exception as exc:  # the index may be unreachable; say so instead of failing
+        docs = f"index unavailable: {exc}"
+    return (
+        f"<div class='qa-status'>LLM backend: <b>{render.esc(llm or engine.settings.llm)}</b> · "
+        f"index: <b>{render.esc(engine.settings.store_config().describe())}</b> · {render.esc(docs)}</div>"
+    )
+
+
+class Session:
+    """What the page does, as plain functions (the same ones the tests call)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def answer(self, question: str, llm: str | None = None, top_k: int | None = None) -> Answer:
+        """Returns the engine's answer; raises ValueError, LLMError or ConnectionError with a readable message."""
+        return self.engine.answer(question, llm=llm or None, top_k=int(top_k) if top_k else None)
+
+    def api_answer(self, question: str, llm: str = "", top_k: float = 0) -> dict[str, Any]:
+        """Returns the answer as a dict, or {"error": message}."""
+        try:
+            return self.answer(question, llm or None, int(top_k) or None).to_dict()
+        except (ValueError, LLMError, ConnectionError) as exc:
+            return {"error": str(exc)}
+
+    def viewer(self, a: Answer | None, pick: str | None) -> str:
+        """Returns the source viewer for the picked quote ("[n] …"), all quotes of its article highlighted."""
+        if a is None or not a.quotes:
+            return "<div class='qa-note'>Quotes open here, highlighted in their article.</div>"
+        n = 1
+        if pick and pick.startswith("["):
+            n = int(pick[1 : pick.index("]")])
+        n = max(1, min(n, len(a.quotes)))
+        doc_id = a.quotes[n - 1].doc_id
+        doc = self.engine.corpus.docs.get(doc_id)
+        if doc is None:
+            return render.error_html(f"document {doc_id} is no longer indexed")
+        spans = [(q.start, q.end, i) for i, q in enumerate(a.quotes, 1) if q.doc_id == doc_id]
+        return render.viewer_html(doc.title, doc_id, doc.text, spans, n)
+
+
+def _choices(a: Answer) -> list[str]:
+    return [f"[{i}] {q.title[:60]}" for i, q in enumerate(a.quotes, 1)]
+
+
+def build_app(settings: Settings, engine: Engine | None = None):  # type: ignore[no-untyped-def]
+    """Returns the Gradio Blocks app (not launched)."""
+    import gradio as gr
+
+    go_offline()
+    session = Session(engine or Engine(settings))
+
+    with gr.Blocks(title="Grounded answers — Mosul articles", analytics_enabled=False) as demo:
+        gr.Markdown("## Ask the articles\nEvery claim is backed by a verbatim quote; when the articles do not say, you are told so.")
+        status = gr.HTML(status_text(session.engine))
+        last = gr.State(None)
+        history = gr.State([])
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=320):
+                question = gr.Textbox(
+                    label="Question", placeholder="e.g. How old is the Grand al-Nuri Mosque?  (Enter to ask)",
+                    lines=1, max_lines=4, submit_btn="Ask", autofocus=True, elem_id="question",
+                )
+                gr.Examples(EXAMPLES, inputs=question, label="Examples from the articles")
+                answer_box = gr.HTML("<div class='qa-note'>The answer appears here.</div>", elem_id="answer")
+                cards = gr.HTML("", elem_id="quote-cards")
+                picker = gr.Radio(choices=[], label="Quote shown in the article", elem_id="quote-picker")
+                copy_md = gr.Textbox(
+                    label="Answer with citations (Markdown)", lines=3, max_lines=12, interactive=False,
+                    buttons=["copy"], elem_id="copy-markdown",
+                )
+            with gr.Column(scale=2, min_width=300):
+                viewer = gr.HTML(session.viewer(None, None), elem_id="source-viewer")
+                with gr.Accordion("Settings", open=False):
+                    llm = gr.Dropdown(LLM_CHOICES, value=settings.llm if settings.llm in LLM_CHOICES else None,
+                                      label="LLM backend", allow_custom_value=True)
+                    top_k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages handed to the answer step")
+                hist_box = gr.Dataset(components=[question], samples=[], label="This session's questions", samples_per_page=8)
+
+        def ask(q: str, backend: str | None, k: float, past: list[list[str]]):  # type: ignore[no-untyped-def]
+            yield (render.esc_status("Searching the articles…"), "", gr.update(), "", gr.update(), None, past,
+                   gr.update(), status_text(session.engine, backend))
+            try:
+                a = session.answer(q, backend, int(k))
+            except (ValueError, LLMError, ConnectionError) as exc:
+                yield (render.error_html(str(exc)), "", gr.update(choices=[], value=None), "", gr.update(), None, past,
+                       gr.update(), status_text(session.engine, backend))
+                return
+            except Exception as exc:  # never a stack trace in the page
+                log.exception("answer failed")
+                yield (render.error_html(f"Something went wrong ({type(exc).__name__}); see the server log."), "",
+                       gr.update(choices=[], value=None), "", gr.update(), None, past, gr.update(),
+                       status_text(session.engine, backend))
+                return
+            past = [[q.strip()], *[p for p in past if p != [q.strip()]]][:20]
+            choices = _choices(a)
+            yield (
+                render.answer_html(a), render.cards_html(a),
+                gr.update(choices=choices, value=choices[0] if choices else None),
+                a.to_markdown(), session.viewer(a, choices[0] if choices else None), a, past,
+                gr.update(samples=past), status_text(session.engine, backend),
+            )
+
+        outputs = [answer_box, cards, picker, copy_md, viewer, last, history, hist_box, status]
+        question.submit(ask, [question, llm, top_k, history], outputs, api_visibility="private", concurrency_limit=4)
+        picker.change(session.viewer, [last, picker], viewer, api_visibility="private").then(None, js=render.SCROLL_JS)
+        hist_box.click(lambda s: s[0], hist_box, question, api_visibility="private")
+        gr.api(session.api_answer, api_name="answer", concurrency_limit=4)
+    return demo
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, block: bool = True):  # type: ignore[no-untyped-def]
+    """Starts the UI on host:port (no share link, analytics off); returns the app when not blocking."""
+    import gradio as gr
+
+    go_offline()
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    demo = build_app(settings)
+    demo.queue(default_concurrency_limit=4)
+    demo.launch(
+        server_name=host, server_port=port, share=False, prevent_thread_lock=not block, show_error=False,
+        css=render.CSS, head=render.HEAD_JS, theme=gr.themes.Soft(), quiet=not block,
+    )
+    return demo
