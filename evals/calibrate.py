@@ -32,6 +32,7 @@ GRID = {
     "min_fit": [round(0.05 * i, 2) for i in range(7)],
     "conflict_margin": [0.1, 0.15, 0.2],
     "max_missing": [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 1.0],
+    "side_fit": [0.3, 0.4, 0.5, 0.6, 1.01],
 }
 
 

