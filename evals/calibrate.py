@@ -33,6 +33,7 @@ GRID = {
     "conflict_margin": [0.1, 0.15, 0.2],
     "max_missing": [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 1.0],
     "side_fit": [0.3, 0.4, 0.5, 0.6, 1.01],
+    "rank_by": ["relevance", "bm25", "fused"],
 }
 
 

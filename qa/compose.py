@@ -7,7 +7,7 @@ import re
 from index.keyword import terms
 from qa.evidence import Assessment, Candidate
 
-MAX_WORDS = 22
+MAX_WORDS = 24
 NOT_IN_SOURCES = "Not in the sources: the indexed articles do not answer this question."
 
 
@@ -77,7 +77,7 @@ def value_phrase(c: Candidate) -> str:
     return phrase_around(c.text, start, c.value.end, before=0, after=3)
 
 
-def value_window(c: Candidate, before: int = 6, max_words: int = 18) -> str:
+def value_window(c: Candidate, before: int = 8, max_words: int = MAX_WORDS) -> str:
     """Returns up to `max_words` words of the candidate's sentence around its value, marked where cut."""
     assert c.value is not None
     left = c.text[: c.value.start].split()

@@ -43,6 +43,7 @@ class Calibration:
     min_fit: float = 0.0  # share of question terms the typed value's own clause must hold
     max_missing: float = 1.0  # the heaviest absent question term may weigh at most this share
     side_fit: float = 1.01  # a passage whose value fits this well is a side of a conflict however the best scores
+    rank_by: str = "relevance"  # which passage answers among the relevant ones: relevance, bm25 or fused
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
@@ -64,6 +65,8 @@ class Candidate:
     value: Value | None  # the value of the asked kind this sentence gives, if any
     fit: float = 0.0  # how well the value's own clause matches the question
     missing: float = 0.0  # weight share of the heaviest question term absent from the sentence and its neighbours
+    bm25: float = 0.0  # keyword score
+    fused: float = 0.0  # hybrid retrieval score
 
 
 @dataclass
@@ -267,7 +270,7 @@ def judge(
         dense = max(h.dense, 0.0)
         rel = dense_weight * dense + (1 - dense_weight) * cov
         value, fit = pick_value(text, kind, question, weights) if kind != "fact" else (None, 0.0)
-        cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing))
+        cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused))
     cands.sort(key=lambda c: -c.relevance)
     return kind, cands
 
@@ -288,6 +291,8 @@ def decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
         ok = typed
     if not ok:
         return Assessment(kind, cands, True, "no passage is relevant enough")
+    if cal.rank_by != "relevance":
+        ok = sorted(ok, key=lambda c: -getattr(c, cal.rank_by))
     best = ok[0]
     support = [
         c
