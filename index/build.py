@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.chunking import retrieval_chunks, sentence_units
-from index.documents import Document, Skipped, load_documents
+from index.documents import DEFAULT_MAX_BYTES, Document, Skipped, load_documents
 from index.embed import Embedder
 from index.store import StoreConfig, VectorStore
 
@@ -33,6 +33,13 @@ class IndexReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     units: int = 0
+
+    def merged(self, other: IndexReport) -> IndexReport:
+        """Returns both runs' changes together."""
+        return IndexReport(
+            self.added + other.added, self.updated + other.updated, self.unchanged + other.unchanged,
+            self.removed + other.removed, self.skipped + other.skipped, self.units + other.units,
+        )
 
     def summary(self) -> str:
         """Returns a one-line human summary."""
@@ -99,20 +106,35 @@ def build_index(
     paths: Sequence[Path],
     progress: bool = False,
     prune: bool = True,
+    hashed_ids: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    wait: bool = True,
 ) -> IndexReport:
     """Indexes every document under `paths` into the store; returns what changed.
 
     With `prune`, documents previously indexed from one of the folders in `paths` that are
-    no longer there are removed.
+    no longer there are removed. A document whose content is already indexed under another
+    id is reported and skipped; one whose file changed replaces the version indexed from
+    the same file. With `wait=False`, a second indexer is refused instead of waiting.
     """
     report = IndexReport()
-    docs, report.skipped = load_documents(paths)
-    with index_lock(config.path):
+    docs, report.skipped = load_documents(paths, max_bytes=max_bytes, hashed_ids=hashed_ids)
+    with index_lock(config.path, wait=wait):
         store = VectorStore(config)
         remove_orphans(store)
         stored = store.docs()
+        by_sha = {d.sha: d.doc_id for d in stored.values()}
+        by_source = {_resolved(d.source): d.doc_id for d in stored.values() if d.source}
         todo = []
         for doc in docs:
+            twin = by_sha.get(doc.sha)
+            if twin is not None and twin != doc.doc_id:
+                report.skipped.append(Skipped(doc.source, f"same content as indexed document {twin}"))
+                continue
+            replaced = by_source.get(_resolved(doc.source))
+            if replaced is not None and replaced != doc.doc_id:
+                store.delete_doc(replaced)  # the file changed and with it its content-hash id
+                report.removed.append(replaced)
             old = stored.get(doc.doc_id)
             if old is not None and old.sha == doc.sha:
                 report.unchanged.append(doc.doc_id)
@@ -125,12 +147,16 @@ def build_index(
             folders = [str(p.resolve()) + os.sep for p in paths if p.is_dir()]
             present = {d.doc_id for d in docs}
             for old in stored.values():
-                src = str(Path(old.source).resolve()) if old.source else ""
-                if old.doc_id not in present and any(src.startswith(f) for f in folders):
+                src = _resolved(old.source)
+                if old.doc_id not in present and old.doc_id not in report.removed and any(src.startswith(f) for f in folders):
                     store.delete_doc(old.doc_id)
                     report.removed.append(old.doc_id)
     log.info("index: %s", report.summary())
     return report
+
+
+def _resolved(source: str) -> str:
+    return str(Path(source).resolve()) if source else ""
 
 
 def remove_document(config: StoreConfig, doc_id: str) -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".md")
+SUFFIXES = (".txt", ".md", ".html", ".htm")
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,20 @@ def title_of(text: str) -> str:
     return "(untitled)"
 
 
-def read_document(path: Path, doc_id: str | None = None) -> Document:
-    """Returns the document read from `path`.
+def content_id(path: Path, text: str) -> str:
+    """Returns a stable id from the file's name and its content hash, e.g. "my-report-3f2a9c1b0d4e5f60"."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", path.stem).strip("-").lower()[:40] or "doc"
+    return f"{slug}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
 
-    Raises ValueError naming the file when it is not UTF-8 text or is empty.
+
+def read_document(path: Path, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, hashed_id: bool = False) -> Document:
+    """Returns the document read from `path` (HTML reduced to its visible text).
+
+    Raises ValueError naming the file when it is too large, binary, not UTF-8 or empty.
     """
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ValueError(f"{path}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.1f} MB limit (QA_MAX_FILE_MB)")
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
         raise ValueError(f"{path}: binary file (contains NUL bytes)")
@@ -65,9 +75,15 @@ def read_document(path: Path, doc_id: str | None = None) -> Document:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValueError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    title = None
+    if path.suffix.lower() in (".html", ".htm"):
+        from index.html import visible_text
+
+        title, text = visible_text(text)
     if not text.strip():
         raise ValueError(f"{path}: empty document")
-    return Document(doc_id=doc_id or path.stem, title=title_of(text), text=text, source=str(path))
+    ident = doc_id or (content_id(path, text) if hashed_id else path.stem)
+    return Document(doc_id=ident, title=title or title_of(text), text=text, source=str(path))
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -81,28 +97,36 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             raise FileNotFoundError(f"no such file or folder: {p}")
 
 
-def load_documents(paths: Iterable[Path]) -> tuple[list[Document], list[Skipped]]:
+def load_documents(
+    paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES, hashed_ids: bool = False
+) -> tuple[list[Document], list[Skipped]]:
     """Returns the documents found under `paths` and the files skipped, with reasons.
 
-    Files of another type, binary files and files that are not UTF-8 are skipped with a
-    warning that names them; the rest still load.
+    Files of another type, files over `max_bytes`, binary files, files that are not UTF-8
+    and files whose content repeats another's are skipped with a warning that names them;
+    the rest still load. Ids are file stems, or name-and-content-hash ids with `hashed_ids`.
     """
     docs: list[Document] = []
     skipped: list[Skipped] = []
     seen: dict[str, str] = {}
+    by_sha: dict[str, str] = {}
     for f in iter_files(paths):
         if f.suffix.lower() not in SUFFIXES:
             skipped.append(Skipped(str(f), f"unsupported file type {f.suffix or '(none)'}"))
             continue
         try:
-            doc = read_document(f)
+            doc = read_document(f, max_bytes=max_bytes, hashed_id=hashed_ids)
         except ValueError as exc:
             skipped.append(Skipped(str(f), str(exc).split(": ", 1)[-1]))
             continue
         if doc.doc_id in seen:
             skipped.append(Skipped(str(f), f"duplicate document id {doc.doc_id} (also {seen[doc.doc_id]})"))
             continue
+        if doc.sha in by_sha:
+            skipped.append(Skipped(str(f), f"same content as {by_sha[doc.sha]}"))
+            continue
         seen[doc.doc_id] = str(f)
+        by_sha[doc.sha] = str(f)
         docs.append(doc)
     for s in skipped:
         log.warning("skipped %s: %s", s.path, s.reason)

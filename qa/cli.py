@@ -47,7 +47,23 @@ def cmd_index(args: argparse.Namespace) -> int:
     if missing:
         print(f"qa index: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    report = build_index(settings.store_config(), get_embedder(settings.embedder), paths, progress=not args.quiet, prune=True)
+    seeds = settings.seeds_dir.resolve()
+    groups = [([p for p in paths if p.resolve() == seeds], False), ([p for p in paths if p.resolve() != seeds], True)]
+    embedder = get_embedder(settings.embedder)
+    reports = []
+    try:
+        for group, hashed in groups:
+            if group:  # seeds keep their file stems as ids; a user's files get name-and-content ids
+                reports.append(build_index(
+                    settings.store_config(), embedder, group, progress=not args.quiet, prune=True, hashed_ids=hashed,
+                    max_bytes=int(settings.max_file_mb * 1024 * 1024), wait=not args.no_wait,
+                ))
+    except RuntimeError as exc:
+        print(f"qa index: {exc}", file=sys.stderr)
+        return 1
+    report = reports[0]
+    for more in reports[1:]:
+        report = report.merged(more)
     for s in report.skipped:
         print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
     print(f"{report.summary()} ({settings.store_config().describe()})")
@@ -135,9 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = p.add_subparsers(dest="command", required=True)
 
-    s = sub.add_parser("index", help="index seeds/ or the given files and folders (.txt, .md)")
+    s = sub.add_parser("index", help="index seeds/ or the given files and folders (.txt, .md, .html)")
     s.add_argument("paths", nargs="*", help="files or folders (default: seeds/)")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    s.add_argument("--no-wait", action="store_true", help="refuse instead of waiting when another process is indexing")
     s.set_defaults(func=cmd_index)
 
     s = sub.add_parser("ask", help="answer a question with quotes")

@@ -1,0 +1,74 @@
+"""User documents: HTML text extraction, size limit, content-hash ids, duplicates, replacement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.build import build_index
+from index.chunking import sentence_units
+from index.documents import load_documents, read_document
+from index.embed import HashingEmbedder
+from index.html import visible_text
+from index.store import StoreConfig, VectorStore
+
+PAGE = """<!doctype html><html><head><title>Mosul &amp; the river</title>
+<style>body {color: red}</style><script>var secret = "do not index";</script></head>
+<body><nav>Home | World</nav><h1>The Tigris</h1><p>The Tigris River cuts Mosul in half.</p>
+<p>Bridges were <b>damaged</b> in 2017 &mdash; officials said.</p><!-- a comment --></body></html>"""
+
+
+def test_html_visible_text_only() -> None:
+    title, text = visible_text(PAGE)
+    assert title == "Mosul & the river"
+    assert "secret" not in text and "color" not in text and "comment" not in text
+    assert "The Tigris River cuts Mosul in half." in text
+    assert "Bridges were damaged in 2017 — officials said." in text
+
+
+def test_html_document_offsets_point_into_extracted_text(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(PAGE)
+    doc = read_document(tmp_path / "page.html", hashed_id=True)
+    assert doc.title == "Mosul & the river" and doc.doc_id.startswith("page-")
+    for u in sentence_units(doc):
+        assert doc.text[u.start : u.end] == u.text and "<" not in u.text
+
+
+def test_size_limit_refuses_big_files_and_keeps_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_text("word " * 300_000)
+    (tmp_path / "small.txt").write_text("A small article.\n")
+    docs, skipped = load_documents([tmp_path], max_bytes=1_000_000)
+    assert [d.doc_id for d in docs] == ["small"]
+    assert skipped[0].path.endswith("big.txt") and "limit" in skipped[0].reason
+
+
+def test_content_ids_are_stable_and_duplicates_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "Report One.md").write_text("# Report\n\nThe convoy left at dawn.\n")
+    (folder / "copy.txt").write_text("# Report\n\nThe convoy left at dawn.\n")
+    docs, skipped = load_documents([folder], hashed_ids=True)
+    assert len(docs) == 1 and docs[0].doc_id.startswith("report-one-") and len(docs[0].doc_id) == len("report-one-") + 16
+    assert "same content" in skipped[0].reason
+    again, _ = load_documents([folder], hashed_ids=True)
+    assert again[0].doc_id == docs[0].doc_id
+
+
+def test_user_file_changes_replace_its_old_version(tmp_path: Path, seeds_copy: Path) -> None:
+    config = StoreConfig(tmp_path / "idx")
+    emb = HashingEmbedder()
+    build_index(config, emb, [seeds_copy])
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    note = mine / "note.md"
+    note.write_text("# Note\n\nFirst version.\n")
+    first = build_index(config, emb, [mine], hashed_ids=True)
+    note.write_text("# Note\n\nSecond version, longer.\n")
+    second = build_index(config, emb, [mine], hashed_ids=True)
+    assert second.removed == first.added and len(second.added) == 1
+    docs = VectorStore(config).docs()
+    assert len(docs) == 6 and docs[second.added[0]].text.endswith("Second version, longer.\n")
+    # a copy of a seed under another name is detected, not stored twice
+    (mine / "dup.txt").write_bytes((seeds_copy / "003_d97496b591feec8d.txt").read_bytes())
+    third = build_index(config, emb, [mine], hashed_ids=True)
+    assert any("003_d97496b591feec8d" in s.reason for s in third.skipped)
+    assert len(VectorStore(config).docs()) == 6
