@@ -22,6 +22,8 @@ from index.store import StoreConfig, VectorStore
 
 log = logging.getLogger(__name__)
 
+BATCH_DOCS = 16  # documents embedded together; each is still committed on its own
+
 
 @dataclass
 class IndexReport:
@@ -70,19 +72,38 @@ def _progress(items: Sequence[Document], enabled: bool):  # type: ignore[no-unty
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc="indexing", unit="doc")
+    return tqdm(total=len(items), desc="indexing", unit="doc")
+
+
+def _spans(doc: Document) -> tuple[list, list]:  # type: ignore[type-arg]
+    return sentence_units(doc), retrieval_chunks(doc)
+
+
+def index_documents(store: VectorStore, embedder: Embedder, docs: Sequence[Document]) -> int:
+    """Replaces whatever the store holds for each of `docs`; returns units written.
+
+    Texts of all the documents are embedded in one call (length-sorted batches), then each
+    document is written on its own: old record out, chunks and units in, record last.
+    """
+    split = [_spans(d) for d in docs]
+    texts = [t for d, (units, chunks) in zip(docs, split, strict=True) for t in [*(u.text for u in units), *(c.text for c in chunks), d.title]]
+    vecs = embedder.embed(texts)
+    pos, written = 0, 0
+    for doc, (units, chunks) in zip(docs, split, strict=True):
+        n_u, n_c = len(units), len(chunks)
+        v = vecs[pos : pos + n_u + n_c + 1]
+        pos += n_u + n_c + 1
+        store.delete_doc(doc.doc_id)
+        store.put_spans(doc, chunks, v[n_u : n_u + n_c])
+        store.put_spans(doc, units, v[:n_u])
+        store.commit_doc(doc, n_u, v[-1])
+        written += n_u
+    return written
 
 
 def index_document(store: VectorStore, embedder: Embedder, doc: Document) -> int:
     """Replaces whatever the store holds for `doc` with its units and chunks; returns units written."""
-    store.delete_doc(doc.doc_id)
-    units = sentence_units(doc)
-    chunks = retrieval_chunks(doc)
-    vecs = embedder.embed([s.text for s in units] + [c.text for c in chunks] + [doc.title])
-    store.put_spans(doc, chunks, vecs[len(units) : len(units) + len(chunks)])
-    store.put_spans(doc, units, vecs[: len(units)])
-    store.commit_doc(doc, len(units), vecs[-1])
-    return len(units)
+    return index_documents(store, embedder, [doc])
 
 
 def remove_orphans(store: VectorStore) -> int:
@@ -141,8 +162,14 @@ def build_index(
             else:
                 todo.append(doc)
                 (report.updated if old is not None else report.added).append(doc.doc_id)
-        for doc in _progress(todo, progress and len(todo) > 0):
-            report.units += index_document(store, embedder, doc)
+        bar = _progress(todo, progress and len(todo) > 0)
+        for i in range(0, len(todo), BATCH_DOCS):
+            group = todo[i : i + BATCH_DOCS]
+            report.units += index_documents(store, embedder, group)
+            if hasattr(bar, "update"):
+                bar.update(len(group))
+        if hasattr(bar, "close"):
+            bar.close()
         if prune:
             folders = [str(p.resolve()) + os.sep for p in paths if p.is_dir()]
             present = {d.doc_id for d in docs}

@@ -44,7 +44,7 @@ class MiniLMEmbedder:
     name = "minilm"
     dim = 384
 
-    def __init__(self, batch_size: int = 8) -> None:
+    def __init__(self, batch_size: int = 16) -> None:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 

@@ -1,0 +1,150 @@
+"""Scale benchmark: index and answer over synthetic corpora of growing size; prints figures
+and writes them to benchmarks/results.md. Asserts nothing about speed.
+
+    python benchmarks/scale.py --sizes 5 1000 10000      # the full run (10,000 takes hours)
+    python benchmarks/scale.py --sizes 5 40 --smoke      # what CI runs: a small smoke test
+
+Each size runs in its own process, so peak memory is that size's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "benchmarks" / "results.md"
+
+
+def _pct(xs: list[float], p: float) -> float:
+    ys = sorted(xs)
+    return ys[min(len(ys) - 1, int(round(p * (len(ys) - 1))))] if ys else float("nan")
+
+
+def _du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def run_one(size: int, questions: int, llm: str, embedder: str) -> dict:
+    """Measures one corpus size in this process; returns the figures."""
+    from benchmarks.synth import write
+    from index.build import build_index
+    from index.embed import get_embedder
+    from qa.engine import Engine
+    from qa.settings import Settings, go_offline
+
+    go_offline()
+    tmp = Path(tempfile.mkdtemp(prefix=f"qa-scale-{size}-"))
+    try:
+        facts = write(tmp / "corpus", size, seed=11)
+        settings = Settings(index_dir=tmp / "index", seeds_dir=tmp / "corpus" / "articles", llm=llm, embedder=embedder)
+        emb = get_embedder(embedder)
+        emb.embed(["warm up"])
+        t0 = time.perf_counter()
+        report = build_index(settings.store_config(), emb, [settings.seeds_dir], progress=True)
+        index_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        build_index(settings.store_config(), emb, [settings.seeds_dir])
+        reindex_s = time.perf_counter() - t0
+        disk = _du(tmp / "index")
+
+        t0 = time.perf_counter()
+        engine = Engine(settings)
+        _ = engine.corpus
+        load_s = time.perf_counter() - t0
+        engine.answer("How old is the bridge?")
+        sample = facts[:: max(1, len(facts) // questions)][:questions]
+        retrieval, full, right = [], [], 0
+        for f in sample:
+            t0 = time.perf_counter()
+            engine.passages(f.question, k=10)
+            retrieval.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            a = engine.answer(f.question)
+            full.append(time.perf_counter() - t0)
+            right += (not a.abstained) and f.answer in a.text and any(q.doc_id == f.doc_id for q in a.quotes)
+        return {
+            "articles": size,
+            "units": report.units,
+            "index_s": index_s,
+            "units_per_s": report.units / index_s if index_s else 0.0,
+            "reindex_s": reindex_s,
+            "disk_mb": disk / 1e6,
+            "engine_load_s": load_s,
+            "retrieval_p50": statistics.median(retrieval),
+            "retrieval_p95": _pct(retrieval, 0.95),
+            "answer_p50": statistics.median(full),
+            "answer_p95": _pct(full, 0.95),
+            "planted_accuracy": right / len(sample),
+            "questions": len(sample),
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5, 1000])
+    parser.add_argument("--questions", type=int, default=40, help="planted questions asked per size")
+    parser.add_argument("--llm", default="embedded")
+    parser.add_argument("--embedder", default="minilm")
+    parser.add_argument("--smoke", action="store_true", help="small CI run: print, do not write results.md")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one is not None:
+        print("RESULT " + json.dumps(run_one(args.one, args.questions, args.llm, args.embedder)))
+        return 0
+
+    rows = []
+    for size in args.sizes:
+        cmd = [sys.executable, __file__, "--one", str(size), "--questions", str(args.questions),
+               "--llm", args.llm, "--embedder", args.embedder]
+        out = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        line = [x for x in out.stdout.splitlines() if x.startswith("RESULT ")]
+        if out.returncode != 0 or not line:
+            print(out.stderr[-3000:], file=sys.stderr)
+            return 1
+        row = json.loads(line[0][7:])
+        rows.append(row)
+        print(json.dumps(row))
+
+    head = ("| articles | units | index s | units/s | re-index s | disk MB | load s | retrieval p50/p95 s | "
+            "answer p50/p95 s | planted facts right | peak RSS MB |")
+    lines = [head, "|" + "---|" * 11]
+    for r in rows:
+        lines.append(
+            f"| {r['articles']} | {r['units']} | {r['index_s']:.1f} | {r['units_per_s']:.0f} | {r['reindex_s']:.2f} | "
+            f"{r['disk_mb']:.1f} | {r['engine_load_s']:.1f} | {r['retrieval_p50']:.3f} / {r['retrieval_p95']:.3f} | "
+            f"{r['answer_p50']:.3f} / {r['answer_p95']:.3f} | {r['planted_accuracy']:.2f} ({r['questions']}) | {r['peak_rss_mb']:.0f} |"
+        )
+    table = "\n".join(lines)
+    print(table)
+    by = {r["articles"]: r for r in rows}
+    growth = ""
+    if 1000 in by and 10000 in by:
+        g = by[10000]["answer_p50"] / by[1000]["answer_p50"]
+        growth = f"\nQuery cost from 1,000 to 10,000 articles: answer p50 x{g:.2f}, retrieval p50 x{by[10000]['retrieval_p50'] / by[1000]['retrieval_p50']:.2f} (goal: at most x2).\n"
+    if not args.smoke:
+        machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, LLM {args.llm}, embedder {args.embedder}"
+        RESULTS.write_text(
+            f"# Scale benchmark\n\nMachine: {machine}. Run: `python benchmarks/scale.py --sizes {' '.join(map(str, args.sizes))}` "
+            f"on {time.strftime('%Y-%m-%d')}.\n\n{table}\n{growth}"
+        )
+        print(f"wrote {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
