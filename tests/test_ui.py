@@ -100,3 +100,25 @@ def test_browser_asks_and_shows_a_highlighted_quote(app_url: str) -> None:
             assert "Traceback" not in page.content()
         finally:
             browser.close()
+
+
+def test_documents_can_be_added_and_removed_from_the_page_logic(tmp_path: Path) -> None:
+    from qa.engine import Engine
+    from ui.app import Session
+
+    settings = Settings(index_dir=tmp_path / "index", seeds_dir=SEEDS, embedder="hashing", llm="none")
+    session = Session(Engine(settings))
+    assert len(session.documents()) == 5
+    good = tmp_path / "field note.md"
+    good.write_text("# Field note\n\nThe convoy reached Bartella at dawn.\n")
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(b"%PDF-1.4")
+    msg = session.upload([str(good), str(bad)])
+    assert "1 added" in msg and "refused scan.pdf" in msg
+    rows = session.documents()
+    assert len(rows) == 6
+    new_id = next(r[0] for r in rows if r[0].startswith("field-note-"))
+    assert any(q.doc_id == new_id for q in session.engine.passages("convoy reached Bartella at dawn", k=3))
+    assert session.remove(new_id) == f"Removed {new_id}."
+    assert len(session.documents()) == 5
+    assert "Not removed" in session.remove(new_id)

@@ -60,6 +60,53 @@ class Session:
         except (ValueError, LLMError, ConnectionError) as exc:
             return {"error": str(exc)}
 
+    def documents(self) -> list[list[Any]]:
+        """Returns one row per indexed document: id, title, units, bytes."""
+        docs = self.engine.corpus.docs
+        return [[d.doc_id, d.title, d.n_units, len(d.text.encode("utf-8"))] for d in sorted(docs.values(), key=lambda d: d.doc_id)]
+
+    def remove(self, doc_id: str) -> str:
+        """Removes a document by id; returns a message."""
+        from index.build import remove_document
+
+        if not doc_id:
+            return "Choose a document to remove."
+        try:
+            remove_document(self.engine.settings.store_config(), doc_id)
+        except (KeyError, RuntimeError) as exc:
+            return f"Not removed: {exc.args[0]}"
+        self.engine.reload()
+        return f"Removed {doc_id}."
+
+    def upload(self, paths: list[str]) -> str:
+        """Indexes uploaded files with the same checks as `qa index`; returns what happened."""
+        import shutil
+        from pathlib import Path
+
+        from index.build import build_index
+
+        if not paths:
+            return "No files given."
+        folder = self.engine.settings.index_dir / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        kept = []
+        for p in paths:
+            dst = folder / Path(p).name
+            shutil.copyfile(p, dst)  # keep the file: it is the document's source
+            kept.append(dst)
+        try:
+            report = build_index(
+                self.engine.settings.store_config(), self.engine.embedder, kept, prune=False, hashed_ids=True,
+                max_bytes=int(self.engine.settings.max_file_mb * 1024 * 1024),
+            )
+        except RuntimeError as exc:
+            return f"Not indexed: {exc}"
+        for s in report.skipped:  # refused files are not kept
+            Path(s.path).unlink(missing_ok=True)
+        self.engine.reload()
+        lines = [report.summary()] + [f"refused {Path(s.path).name}: {s.reason}" for s in report.skipped]
+        return "\n".join(lines)
+
     def viewer(self, a: Answer | None, pick: str | None) -> str:
         """Returns the source viewer for the picked quote ("[n] …"), all quotes of its article highlighted."""
         if a is None or not a.quotes:
@@ -113,6 +160,15 @@ def build_app(settings: Settings, engine: Engine | None = None):  # type: ignore
                                       label="LLM backend", allow_custom_value=True)
                     top_k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages handed to the answer step")
                 hist_box = gr.Dataset(components=[question], samples=[], label="This session's questions", samples_per_page=8)
+                with gr.Accordion("Documents", open=False):
+                    doc_table = gr.Dataframe(
+                        headers=["id", "title", "units", "bytes"], value=session.documents, interactive=False, wrap=True,
+                    )
+                    uploads = gr.File(label="Add articles (.txt, .md, .html)", file_count="multiple", type="filepath")
+                    with gr.Row():
+                        doc_pick = gr.Dropdown(choices=[r[0] for r in session.documents()], label="Document", scale=3)
+                        remove_btn = gr.Button("Remove", variant="stop", scale=1)
+                    doc_msg = gr.Markdown("")
 
         def ask(q: str, backend: str | None, k: float, past: list[list[str]]):  # type: ignore[no-untyped-def]
             yield (render.esc_status("Searching the articles…"), "", gr.update(), "", gr.update(), None, past,
@@ -143,6 +199,14 @@ def build_app(settings: Settings, engine: Engine | None = None):  # type: ignore
         picker.change(session.viewer, [last, picker], viewer, api_visibility="private").then(None, js=render.SCROLL_JS)
         hist_box.click(lambda s: s[0], hist_box, question, api_visibility="private")
         gr.api(session.api_answer, api_name="answer", concurrency_limit=4)
+
+        def after_change(message: str):  # type: ignore[no-untyped-def]
+            rows = session.documents()
+            return message, rows, gr.update(choices=[r[0] for r in rows], value=None), status_text(session.engine)
+
+        doc_outputs = [doc_msg, doc_table, doc_pick, status]
+        uploads.upload(lambda files: after_change(session.upload(files or [])), uploads, doc_outputs, api_visibility="private")
+        remove_btn.click(lambda d: after_change(session.remove(d or "")), doc_pick, doc_outputs, api_visibility="private")
     return demo
 
 
