@@ -29,6 +29,7 @@ browser-deps:
 test: setup browser-deps
 	$(BIN)/python -m pytest -q
 	$(BIN)/qa eval --split test --out evals/results/latest
+	$(BIN)/python benchmarks/scale.py --sizes 5 40 --questions 10 --smoke
 
 unit: setup
 	$(BIN)/python -m pytest -q -m "not integration and not browser"
@@ -38,6 +39,7 @@ evals: setup
 
 bench: setup
 	$(BIN)/python benchmarks/answer_latency.py
+	$(BIN)/python benchmarks/ui_load.py
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/mypy qa index evals ui
