@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+from typing import Any
 from dataclasses import asdict
 
 from tqdm import tqdm
@@ -25,7 +26,7 @@ from qa.settings import Settings
 
 MAX_FALSE_ABSTENTION = 0.05  # the product's promise: answerable questions are rarely refused
 
-GRID = {
+GRID: dict[str, list[Any]] = {
     "dense_weight": [0.5],
     "min_relevance": [round(0.30 + 0.05 * i, 3) for i in range(8)],
     "min_coverage": [round(0.1 * i, 2) for i in range(7)],

@@ -85,7 +85,7 @@ class _LlamaCppLLM:
 
             @llm_completion_callback()
             def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
-                out = model(prompt, max_tokens=96, temperature=0.0, stop=["\n\n", "Source 1:"])
+                out: Any = model(prompt, max_tokens=96, temperature=0.0, stop=["\n\n", "Source 1:"])
                 return CompletionResponse(text=str(out["choices"][0]["text"]).strip())
 
             @llm_completion_callback()
@@ -128,7 +128,7 @@ class LlamaIndexCitation:
         return out
 
     def answer(self, question: str) -> Answer:
-        resp = self.engine.query(question)
+        resp: Any = self.engine.query(question)
         text = str(resp.response or "").strip()
         sources = list(resp.source_nodes)
         quotes: list[Quote] = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import atexit
 import threading
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from qa import prompts
 from qa.settings import Settings
@@ -58,7 +58,7 @@ class EmbeddedLLM:
     def answer(self, question: str, evidence: Sequence[str]) -> str:
         prompt = prompts.completion_prompt(question, evidence)
         with self._lock:  # llama.cpp contexts are not thread-safe
-            out = self._llm(prompt, max_tokens=40, temperature=0.0, stop=["\n", "Evidence:", "Question:"])
+            out: Any = self._llm(prompt, max_tokens=40, temperature=0.0, stop=["\n", "Evidence:", "Question:"])
         return str(out["choices"][0]["text"]).strip()
 
 
