@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-from typing import Any
 from dataclasses import asdict
+from typing import Any
 
 from tqdm import tqdm
 
