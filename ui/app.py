@@ -196,7 +196,10 @@ def build_app(settings: Settings, engine: Engine | None = None):  # type: ignore
 
         outputs = [answer_box, cards, picker, copy_md, viewer, last, history, hist_box, status]
         question.submit(ask, [question, llm, top_k, history], outputs, api_visibility="private", concurrency_limit=4)
-        picker.change(session.viewer, [last, picker], viewer, api_visibility="private").then(None, js=render.SCROLL_JS)
+        # always_last: a pick made while the previous one is still rendering is not dropped
+        picker.change(session.viewer, [last, picker], viewer, api_visibility="private", trigger_mode="always_last").then(
+            None, js=render.SCROLL_JS
+        )
         hist_box.click(lambda s: s[0], hist_box, question, api_visibility="private")
         gr.api(session.api_answer, api_name="answer", concurrency_limit=4)
 
