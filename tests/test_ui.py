@@ -91,6 +91,13 @@ def test_browser_asks_and_shows_a_highlighted_quote(app_url: str) -> None:
                 timeout=30_000,
             )
             assert page.locator("#source-viewer mark.current").is_visible()
+            page.wait_for_function(  # scrolled into view inside the viewer
+                """() => { const m = document.querySelector('#source-viewer mark.current');
+                           const v = m && m.closest('.qa-viewer'); if (!v) return false;
+                           const a = m.getBoundingClientRect(), b = v.getBoundingClientRect();
+                           return a.top >= b.top && a.bottom <= b.bottom; }""",
+                timeout=10_000,
+            )
             page.screenshot(path=str(OUTPUT / "ui_answer.png"), full_page=True)
 
             box.fill("   ")

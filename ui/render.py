@@ -47,10 +47,21 @@ function qaPick(n) {
 </script>
 """
 SCROLL_JS = """
-() => { setTimeout(() => {
-  const el = document.querySelector('#source-viewer mark.current');
-  if (el) { el.scrollIntoView({block: 'center', behavior: 'smooth'}); }
-}, 250); }
+() => {
+  // the viewer's new HTML may land a moment later: keep its current quote centred for a short while,
+  // moving only the viewer's own scroll position, never the page's
+  let waited = 0;
+  const timer = setInterval(() => {
+    const el = document.querySelector('#source-viewer mark.current');
+    const box = el && el.closest('.qa-viewer');
+    if (box) {
+      const top = el.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
+      box.scrollTop = Math.max(0, top - box.clientHeight / 2 + el.offsetHeight / 2);
+    }
+    waited += 150;
+    if (waited > 2000) clearInterval(timer);
+  }, 150);
+}
 """
 
 
