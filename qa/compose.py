@@ -48,13 +48,14 @@ def sentence_window(text: str, question: str, max_words: int = MAX_WORDS) -> str
         return _clean(text.rstrip("."))
     asked = set(terms(question))
     hit = [bool(set(terms(w)) & asked) for w in words]
-    best, best_start = -1.0, 0
+    best, best_start = -1e9, 0
     for s in range(0, len(words) - max_words + 1):
         window = hit[s : s + max_words]
-        # prefer windows holding the question's words and the words after them (where answers sit)
-        score = sum(window) + 0.01 * (len(words) - s if not any(hit[:s]) else 0)
-        last = max((i for i, h in enumerate(window) if h), default=-1)
-        score += 0.2 * min(max_words - 1 - last, 8) if last >= 0 else 0
+        # hold the question's words, and the words right after the last of them (where answers sit)
+        last = max((s + i for i, h in enumerate(window) if h), default=-1)
+        needed_end = min(len(words), last + 8) if last >= 0 else 0
+        # a word after the last match may be the answer; a matched word never is: the former weighs more
+        score = sum(window) - 1.5 * max(0, needed_end - (s + max_words)) - 0.001 * s
         if score > best:
             best, best_start = score, s
     piece = " ".join(words[best_start : best_start + max_words])
