@@ -101,11 +101,6 @@ def index_documents(store: VectorStore, embedder: Embedder, docs: Sequence[Docum
     return written
 
 
-def index_document(store: VectorStore, embedder: Embedder, doc: Document) -> int:
-    """Replaces whatever the store holds for `doc` with its units and chunks; returns units written."""
-    return index_documents(store, embedder, [doc])
-
-
 def remove_orphans(store: VectorStore) -> int:
     """Deletes units and chunks whose document record is missing or stale; returns how many docs were cleaned."""
     docs = store.docs()

@@ -21,14 +21,14 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 # Words of the question form that say nothing about the content.
 QUESTION_WORDS = frozenset(terms("happen happened according article articles say says said report reported"))
 
-_ORG = re.compile(
-    r"\b(Nations|Forces|Command|Coalition|State|Army|Observatory|Police|Division|Council|News|TV|Agency|"
-    r"Ministry|Government|Force|Department|Office|Rights|Reuters|CNN|Pentagon|ISIS|Daesh|Islamic)\b"
+_ORG_WORDS = (
+    "Nations|Forces|Command|Coalition|State|Army|Observatory|Police|Division|Council|News|TV|Agency|"
+    "Ministry|Government|Force|Department|Office|Rights|Reuters|CNN|Pentagon|ISIS|Daesh|Islamic"
 )
+_ORG = re.compile(rf"\b({_ORG_WORDS})\b")
+# organisations, places and things are not people
 _NOT_PERSON = re.compile(
-    r"\b(Nations|Forces|Command|Coalition|State|Army|Observatory|Police|Division|Council|Mosque|City|"
-    r"Hospital|News|TV|Agency|Ministry|Government|Force|Unit|Department|Office|Caliphate|Islamic|ISIS|"
-    r"Daesh|Iraq|Syria|Mosul|Raqqa|Reuters|CNN|Pentagon|Church|River|Democratic|Observatory|Independent)\b"
+    rf"\b({_ORG_WORDS}|Mosque|City|Hospital|Unit|Caliphate|Iraq|Syria|Mosul|Raqqa|Church|River|Democratic|Independent)\b"
 )
 
 
