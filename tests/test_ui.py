@@ -85,9 +85,13 @@ def test_browser_asks_and_shows_a_highlighted_quote(app_url: str) -> None:
             assert "850" in page.locator("#answer").inner_text()
             mark = page.locator("#source-viewer mark.current")
             mark.wait_for(state="visible", timeout=30_000)
-            page.locator("#quote-cards .qa-card").nth(1).click()
+            second = page.locator("#quote-cards .qa-card").nth(1)
+            wanted = second.locator("blockquote").inner_text().strip().strip("“”")
+            assert wanted not in mark.inner_text()  # the second quote is not the one shown first
+            second.click()
             page.wait_for_function(
-                "() => (document.querySelector('#source-viewer mark.current') || {}).textContent?.includes('800-year-old')",
+                "(w) => (document.querySelector('#source-viewer mark.current') || {}).textContent === w",
+                arg=wanted,
                 timeout=30_000,
             )
             assert page.locator("#source-viewer mark.current").is_visible()
