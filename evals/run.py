@@ -51,19 +51,13 @@ def check(result: dict[str, Any], thresholds: dict[str, Any]) -> list[tuple[str,
     for key, ceiling in thresholds.get("max", {}).items():
         v = overall.get(key)
         checks.append((f"{key} <= {ceiling}", v is not None and v <= ceiling, f"measured {v}"))
-    for key in thresholds.get("beat_peers", []):
-        mine = overall.get(key) or 0.0
-        for name, sysres in result["systems"].items():
-            if name == "project":
-                continue
-            theirs = sysres["summary"]["overall"].get(key) or 0.0
-            checks.append((f"project beats {name} on {key}", mine > theirs, f"{mine:.3f} vs {theirs:.3f}"))
-    for key in thresholds.get("beat_peers_reported", []):
-        mine = overall.get(key) or 0.0
-        for name, sysres in result["systems"].items():
-            if name != "project":
-                theirs = sysres["summary"]["overall"].get(key) or 0.0
-                checks.append((f"project beats {name} on {key} (reported, not enforced)", mine > theirs, f"{mine:.3f} vs {theirs:.3f}"))
+    for group, suffix in (("beat_peers", ""), ("beat_peers_reported", " (reported, not enforced)")):
+        for key in thresholds.get(group, []):
+            mine = overall.get(key) or 0.0
+            for name, sysres in result["systems"].items():
+                if name != "project":
+                    theirs = sysres["summary"]["overall"].get(key) or 0.0
+                    checks.append((f"project beats {name} on {key}{suffix}", mine > theirs, f"{mine:.3f} vs {theirs:.3f}"))
     for key, goal in thresholds.get("targets", {}).items():
         v = overall.get(key)
         ok = v is not None and (v <= goal if key.startswith("false_") else v >= goal)

@@ -67,14 +67,6 @@ def index_lock(folder: Path, wait: bool = True) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _progress(items: Sequence[Document], enabled: bool):  # type: ignore[no-untyped-def]
-    if not enabled:
-        return items
-    from tqdm import tqdm
-
-    return tqdm(total=len(items), desc="indexing", unit="doc")
-
-
 def _spans(doc: Document) -> tuple[list, list]:  # type: ignore[type-arg]
     return sentence_units(doc), retrieval_chunks(doc)
 
@@ -157,14 +149,13 @@ def build_index(
             else:
                 todo.append(doc)
                 (report.updated if old is not None else report.added).append(doc.doc_id)
-        bar = _progress(todo, progress and len(todo) > 0)
-        for i in range(0, len(todo), BATCH_DOCS):
-            group = todo[i : i + BATCH_DOCS]
-            report.units += index_documents(store, embedder, group)
-            if hasattr(bar, "update"):
+        from tqdm import tqdm
+
+        with tqdm(total=len(todo), desc="indexing", unit="doc", disable=not (progress and todo)) as bar:
+            for i in range(0, len(todo), BATCH_DOCS):
+                group = todo[i : i + BATCH_DOCS]
+                report.units += index_documents(store, embedder, group)
                 bar.update(len(group))
-        if hasattr(bar, "close"):
-            bar.close()
         if prune:
             folders = [str(p.resolve()) + os.sep for p in paths if p.is_dir()]
             present = {d.doc_id for d in docs}

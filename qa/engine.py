@@ -17,7 +17,7 @@ from qa import verify
 from qa.compose import NOT_IN_SOURCES, extractive_text
 from qa.evidence import Assessment, Calibration, Candidate, assess
 from qa.llm import LLMS, LLMError, get_llm
-from qa.retrieve import Corpus, retrieve
+from qa.retrieve import Corpus, Unit, retrieve
 from qa.settings import Settings, go_offline
 from qa.soft import SoftMatcher
 from qa.types import Answer, Conflict, ConflictSide, Quote
@@ -60,15 +60,20 @@ class Engine:
     # -- answering ----------------------------------------------------------------
     def passages(self, question: str, k: int = 10) -> list[Quote]:
         """Returns the `k` passages hybrid retrieval ranks best for `question`, best first."""
-        if not question.strip():
+        q, _ = self._normalised(question)
+        return [self._quote(h.unit) for h in retrieve(self.corpus, self.embedder, q, k=k)]
+
+    def _normalised(self, question: str) -> tuple[str, list[str]]:
+        """Returns the question with whitespace collapsed and cut to the length limit, and a note if it was cut.
+
+        Raises ValueError for an empty question.
+        """
+        if not isinstance(question, str) or not question.strip():
             raise ValueError("the question is empty: ask something about the indexed articles")
-        corpus = self.corpus
-        hits = retrieve(corpus, self.embedder, " ".join(question.split())[: self.settings.max_question_chars], k=k)
-        doc_text = corpus.docs
-        return [
-            Quote(h.unit.doc_id, doc_text[h.unit.doc_id].title, h.unit.start, h.unit.end, corpus.text(h.unit))
-            for h in hits
-        ]
+        q = " ".join(question.split())
+        if len(q) <= self.settings.max_question_chars:
+            return q, []
+        return q[: self.settings.max_question_chars], [f"question cut to its first {self.settings.max_question_chars} characters"]
 
     def answer(self, question: str, llm: str | None = None, top_k: int | None = None) -> Answer:
         """Returns a verified answer to `question`.
@@ -76,16 +81,10 @@ class Engine:
         Raises ValueError for an empty question and LLMError when the chosen model backend
         cannot be used.
         """
-        if not isinstance(question, str) or not question.strip():
-            raise ValueError("the question is empty: ask something about the indexed articles")
+        q, notes = self._normalised(question)
         backend = llm or self.settings.llm
         if backend not in LLMS:
             raise LLMError(f"unknown LLM backend {backend!r} (QA_LLM / --llm); choose one of {sorted(LLMS)}")
-        notes: list[str] = []
-        q = " ".join(question.split())
-        if len(q) > self.settings.max_question_chars:
-            q = q[: self.settings.max_question_chars]
-            notes.append(f"question cut to its first {self.settings.max_question_chars} characters")
         k = top_k or self.settings.top_k
         corpus = self.corpus
         hits = retrieve(corpus, self.embedder, q, k=max(12, 3 * k))
@@ -124,9 +123,9 @@ class Engine:
                 out.append(c)
         return out[:k]
 
-    def _quote(self, c: Candidate) -> Quote:
-        doc = self.corpus.docs[c.unit.doc_id]
-        return Quote(doc.doc_id, doc.title, c.unit.start, c.unit.end, doc.text[c.unit.start : c.unit.end])
+    def _quote(self, unit: Unit) -> Quote:
+        doc = self.corpus.docs[unit.doc_id]
+        return Quote(doc.doc_id, doc.title, unit.start, unit.end, doc.text[unit.start : unit.end])
 
     def _answer(
         self, question: str, text: str, cited: list[Candidate], a: Assessment, notes: list[str], mode: str = "extractive"
@@ -143,14 +142,14 @@ class Engine:
         return Answer(
             question=question,
             text=text,
-            quotes=tuple(self._quote(c) for c in cited),
+            quotes=tuple(self._quote(c.unit) for c in cited),
             conflicts=conflicts,
             mode=mode,
             notes=tuple(notes),
         )
 
     def _abstention(self, question: str, a: Assessment, k: int, notes: list[str]) -> Answer:
-        nearest = tuple(self._quote(c) for c in a.candidates[: min(3, k)])
+        nearest = tuple(self._quote(c.unit) for c in a.candidates[: min(3, k)])
         return Answer(
             question=question,
             text=NOT_IN_SOURCES,
