@@ -8,6 +8,7 @@ from index.keyword import terms
 from qa.evidence import Assessment, Candidate
 
 MAX_WORDS = 24
+FACT_MAX_WORDS = 40  # a fact answer has no value to centre on: keep more of its sentence
 NOT_IN_SOURCES = "Not in the sources: the indexed articles do not answer this question."
 
 
@@ -115,5 +116,5 @@ def extractive_text(a: Assessment, question: str) -> tuple[str, list[Candidate]]
         return "The sources disagree: " + " versus ".join(parts) + ".", quoted
     support = a.support
     best = support[0]
-    text = value_window(best) if best.value is not None else sentence_window(best.text, question)
+    text = value_window(best) if best.value is not None else sentence_window(best.text, question, FACT_MAX_WORDS)
     return f"{text} {cite(list(range(1, len(support) + 1)))}.", support

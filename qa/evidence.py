@@ -184,7 +184,7 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
         vals = [v for v in vals if (_person_like if kind == "person" else _place_like)(v)]
     if kind == "number" and _SHARE.search(question):
         vals = [v for v in vals if v.key.endswith("%")]
-    words = [(m.start(), m.end(), m.group(0), t) for m in re.finditer(r"\S+", text) for t in terms(m.group(0))[:1]]
+    words = [(m.start(), m.end(), m.group(0), t) for m in re.finditer(r"[^\s\-–—]+", text) for t in terms(m.group(0))[:1]]
     if kind == "number" and vals:
         counted = counted_terms(question)
         sentence_terms = {t for *_, t in words}
@@ -303,18 +303,21 @@ def decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
     if kind not in ("number", "date"):
         return Assessment(kind, cands, False, support=[best])
 
-    # One side per distinct value; each document's best passage speaks for it.
+    # One side per distinct value of the same measure; each document's best passage for a
+    # value speaks for it (a document that gives two values is on both sides).
     sides: list[list[Candidate]] = []
-    seen_docs: set[str] = set()
+    seen: set[tuple[str, int]] = set()
     for c in support:
-        if c.unit.doc_id in seen_docs or c.value is None:
+        if c.value is None or not _same_unit(kind, best, c):
             continue
-        seen_docs.add(c.unit.doc_id)
-        for side in sides:
+        for n, side in enumerate(sides):
             if side[0].value is not None and _agree(kind, side[0].value, c.value):
-                side.append(c)
+                if (c.unit.doc_id, n) not in seen:
+                    seen.add((c.unit.doc_id, n))
+                    side.append(c)
                 break
         else:
+            seen.add((c.unit.doc_id, len(sides)))
             sides.append([c])
     return Assessment(kind, cands, False, sides=sides if len(sides) > 1 else [], support=sides[0])
 
