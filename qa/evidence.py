@@ -17,6 +17,7 @@ from qa.soft import SoftMatcher
 from qa.values import NUMBER_WORDS, Value, dates_agree, numbers_agree, question_kind, values_of
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+SIDE_FIT_RATIO = 0.5  # a conflicting side's value must fit the question at least half as well as the best side's
 
 # Words of the question form that say nothing about the content.
 QUESTION_WORDS = frozenset(terms("happen happened according article articles say says said report reported"))
@@ -319,6 +320,9 @@ def decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
         else:
             seen.add((c.unit.doc_id, len(sides)))
             sides.append([c])
+    # a side whose value fits the question far worse than the best-fitting side answers something else
+    top_fit = max(max(c.fit for c in side) for side in sides)
+    sides = [side for side in sides if side is sides[0] or max(c.fit for c in side) >= SIDE_FIT_RATIO * top_fit]
     return Assessment(kind, cands, False, sides=sides if len(sides) > 1 else [], support=sides[0])
 
 
