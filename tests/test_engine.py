@@ -138,3 +138,34 @@ def test_answer_to_dict_is_json(crafted: Engine) -> None:
     back = json.loads(json.dumps(a.to_dict()))
     assert back["conflicts"][0]["sides"][0]["markers"]
     assert back["quotes"][0]["text"] == a.quotes[0].text
+
+
+@pytest.fixture
+def varna(tmp_path: Path) -> Engine:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "gate_a.txt").write_text(
+        "City report\n\nThe 300-year-old Stone Gate of Varna was damaged in the shelling.\n"
+        "The siege of Varna has lasted eight months, officials said.\n"
+        "Aid workers said the siege of Varna has lasted nine months.\n"
+    )
+    (docs / "gate_b.txt").write_text("Wire report\n\nThe 250-year-old Stone Gate of Varna still stands.\n")
+    (docs / "relief.txt").write_text("Opinion\n\nThe three-year-old relief campaign for Varna continues, its founders said.\n")
+    settings = Settings(index_dir=tmp_path / "index", seeds_dir=docs, embedder="hashing", llm="none")
+    return Engine(settings, calibration=CAL)
+
+
+def test_hyphenated_ages_are_values_and_unrelated_ages_are_not_sides(varna: Engine) -> None:
+    a = varna.answer("How many years old is the Stone Gate of Varna?")
+    assert a.conflicts, a.text
+    assert sorted(s.value for s in a.conflicts[0].sides) == ["250", "300"]
+    assert "three" not in a.text.lower()
+    _check_quotes(varna, a)
+
+
+def test_a_document_that_contradicts_itself_is_on_both_sides(varna: Engine) -> None:
+    a = varna.answer("How many months has the siege of Varna lasted?")
+    assert a.conflicts, a.text
+    sides = {s.value.lower(): s.doc_ids for s in a.conflicts[0].sides}
+    assert sides == {"eight": ("gate_a",), "nine": ("gate_a",)}
+    _check_quotes(varna, a)
