@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "benchmarks" / "results.md"
+ROWS = ROOT / "benchmarks" / "results.json"  # every size's latest figures; a run replaces the sizes it measured
 
 
 def _pct(xs: list[float], p: float) -> float:
@@ -94,6 +95,28 @@ def run_one(size: int, questions: int, llm: str, embedder: str) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def render(rows: list[dict]) -> str:
+    """Returns the Markdown table of the rows, and how query cost grows from 1,000 to 10,000 articles."""
+    head = ("| articles | units | index s | units/s | re-index s | disk MB | load s | retrieval p50/p95 s | "
+            "answer p50/p95 s | planted facts right | peak RSS MB | measured |")
+    lines = [head, "|" + "---|" * 12]
+    for r in rows:
+        lines.append(
+            f"| {r['articles']} | {r['units']} | {r['index_s']:.1f} | {r['units_per_s']:.0f} | {r['reindex_s']:.2f} | "
+            f"{r['disk_mb']:.1f} | {r['engine_load_s']:.1f} | {r['retrieval_p50']:.3f} / {r['retrieval_p95']:.3f} | "
+            f"{r['answer_p50']:.3f} / {r['answer_p95']:.3f} | {r['planted_accuracy']:.2f} ({r['questions']}) | "
+            f"{r['peak_rss_mb']:.0f} | {r.get('run', 'this run')} |"
+        )
+    by = {r["articles"]: r for r in rows}
+    if 1000 in by and 10000 in by:
+        a, b = by[1000], by[10000]
+        lines.append(
+            f"\nQuery cost from 1,000 to 10,000 articles: answer p50 x{b['answer_p50'] / a['answer_p50']:.2f}, "
+            f"retrieval p50 x{b['retrieval_p50'] / a['retrieval_p50']:.2f} (goal: at most x2)."
+        )
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 1000])
@@ -120,29 +143,23 @@ def main() -> int:
         rows.append(row)
         print(json.dumps(row))
 
-    head = ("| articles | units | index s | units/s | re-index s | disk MB | load s | retrieval p50/p95 s | "
-            "answer p50/p95 s | planted facts right | peak RSS MB |")
-    lines = [head, "|" + "---|" * 11]
+    if args.smoke:
+        print(render(rows))
+        return 0
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    stored = {r["articles"]: r for r in (json.loads(ROWS.read_text()) if ROWS.exists() else [])}
     for r in rows:
-        lines.append(
-            f"| {r['articles']} | {r['units']} | {r['index_s']:.1f} | {r['units_per_s']:.0f} | {r['reindex_s']:.2f} | "
-            f"{r['disk_mb']:.1f} | {r['engine_load_s']:.1f} | {r['retrieval_p50']:.3f} / {r['retrieval_p95']:.3f} | "
-            f"{r['answer_p50']:.3f} / {r['answer_p95']:.3f} | {r['planted_accuracy']:.2f} ({r['questions']}) | {r['peak_rss_mb']:.0f} |"
-        )
-    table = "\n".join(lines)
+        stored[r["articles"]] = {**r, "run": f"{time.strftime('%Y-%m-%d')}, LLM {args.llm}, embedder {args.embedder}"}
+    ordered = [stored[k] for k in sorted(stored)]
+    ROWS.write_text(json.dumps(ordered, indent=1) + "\n")
+    table = render(ordered)
     print(table)
-    by = {r["articles"]: r for r in rows}
-    growth = ""
-    if 1000 in by and 10000 in by:
-        g = by[10000]["answer_p50"] / by[1000]["answer_p50"]
-        growth = f"\nQuery cost from 1,000 to 10,000 articles: answer p50 x{g:.2f}, retrieval p50 x{by[10000]['retrieval_p50'] / by[1000]['retrieval_p50']:.2f} (goal: at most x2).\n"
-    if not args.smoke:
-        machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, LLM {args.llm}, embedder {args.embedder}"
-        RESULTS.write_text(
-            f"# Scale benchmark\n\nMachine: {machine}. Run: `python benchmarks/scale.py --sizes {' '.join(map(str, args.sizes))}` "
-            f"on {time.strftime('%Y-%m-%d')}.\n\n{table}\n{growth}"
-        )
-        print(f"wrote {RESULTS}")
+    RESULTS.write_text(
+        f"# Scale benchmark\n\nMachine: {machine}. Written by `python benchmarks/scale.py --sizes ...`; each size runs "
+        f"in its own process on a synthetic corpus (benchmarks/synth.py, seed 11) and a re-run replaces only the sizes "
+        f"it measured (raw figures: benchmarks/results.json).\n\n{table}\n"
+    )
+    print(f"wrote {RESULTS} and {ROWS}")
     return 0
 
 
