@@ -71,6 +71,9 @@ def main(args: argparse.Namespace | None = None) -> int:
         from qa.cli import build_parser
 
         args = build_parser().parse_args(["eval", *sys.argv[1:]])
+    if args.previous and not Path(args.previous).is_file():  # say so now, not after the whole run
+        print(f"qa eval: --previous {args.previous}: no such file (give a result.json of an earlier run)", file=sys.stderr)
+        return 2
     from qa import get_engine
     from qa.settings import Settings, go_offline
 
