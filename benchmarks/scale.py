@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "benchmarks" / "results.md"
+NOTES = "<!-- notes: kept when the table is rewritten -->"
 ROWS = ROOT / "benchmarks" / "results.json"  # every size's latest figures; a run replaces the sizes it measured
 
 
@@ -154,10 +155,12 @@ def main() -> int:
     ROWS.write_text(json.dumps(ordered, indent=1) + "\n")
     table = render(ordered)
     print(table)
+    old = RESULTS.read_text() if RESULTS.exists() else ""
+    notes = old[old.index(NOTES) :] if NOTES in old else f"{NOTES}\n"  # hand-written notes survive a re-run
     RESULTS.write_text(
         f"# Scale benchmark\n\nMachine: {machine}. Written by `python benchmarks/scale.py --sizes ...`; each size runs "
         f"in its own process on a synthetic corpus (benchmarks/synth.py, seed 11) and a re-run replaces only the sizes "
-        f"it measured (raw figures: benchmarks/results.json).\n\n{table}\n"
+        f"it measured (raw figures: benchmarks/results.json).\n\n{table}\n\n{notes}"
     )
     print(f"wrote {RESULTS} and {ROWS}")
     return 0
