@@ -56,7 +56,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             if group:  # seeds keep their file stems as ids; a user's files get name-and-content ids
                 reports.append(build_index(
                     settings.store_config(), embedder, group, progress=not args.quiet, prune=True, hashed_ids=hashed,
-                    max_bytes=int(settings.max_file_mb * 1024 * 1024), wait=not args.no_wait,
+                    max_bytes=settings.max_file_bytes, wait=not args.no_wait,
                 ))
     except RuntimeError as exc:
         print(f"qa index: {exc}", file=sys.stderr)

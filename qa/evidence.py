@@ -307,18 +307,15 @@ def decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
     # One side per distinct value of the same measure; each document's best passage for a
     # value speaks for it (a document that gives two values is on both sides).
     sides: list[list[Candidate]] = []
-    seen: set[tuple[str, int]] = set()
     for c in support:
         if c.value is None or not _same_unit(kind, best, c):
             continue
-        for n, side in enumerate(sides):
+        for side in sides:
             if side[0].value is not None and _agree(kind, side[0].value, c.value):
-                if (c.unit.doc_id, n) not in seen:
-                    seen.add((c.unit.doc_id, n))
+                if all(x.unit.doc_id != c.unit.doc_id for x in side):
                     side.append(c)
                 break
         else:
-            seen.add((c.unit.doc_id, len(sides)))
             sides.append([c])
     # a side whose value fits the question far worse than the best-fitting side answers something else
     top_fit = max(max(c.fit for c in side) for side in sides)

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(5.0, gt=0, description="Files larger than this many MB are refused at indexing.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are cut to this many characters.")
 
+    @property
+    def max_file_bytes(self) -> int:
+        """Returns the file size limit in bytes (`max_file_mb` MiB)."""
+        return int(self.max_file_mb * 1024 * 1024)
+
     def store_config(self) -> StoreConfig:
         """Returns where the vectors live."""
         url = self.chroma_url

@@ -31,21 +31,25 @@ class ScriptedLLM:
 register_llm("scripted", ScriptedLLM)
 
 
-@pytest.fixture
-def crafted(tmp_path: Path) -> Engine:
+def _engine(tmp_path: Path, articles: dict[str, str]) -> Engine:
+    """Returns an engine (hashing embedder, no model) over the given articles, by file name."""
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "bridge_a.txt").write_text(
-        "Town news\n\nThe Blue Bridge over the river Vell is 120 years old, the town council said.\n"
-        "Mayor Anna Kowal opened the new footpath on Tuesday.\n"
-    )
-    (docs / "bridge_b.txt").write_text(
-        "Regional report\n\nEngineers say the Blue Bridge over the river Vell is 95 years old.\n"
-        "Repairs will cost 2 million euros.\n"
-    )
-    (docs / "market.txt").write_text("Market day\n\nThe fish market opens at six every Friday morning.\n")
+    for name, text in articles.items():
+        (docs / name).write_text(text)
     settings = Settings(index_dir=tmp_path / "index", seeds_dir=docs, embedder="hashing", llm="none")
     return Engine(settings, calibration=CAL)
+
+
+@pytest.fixture
+def crafted(tmp_path: Path) -> Engine:
+    return _engine(tmp_path, {
+        "bridge_a.txt": "Town news\n\nThe Blue Bridge over the river Vell is 120 years old, the town council said.\n"
+        "Mayor Anna Kowal opened the new footpath on Tuesday.\n",
+        "bridge_b.txt": "Regional report\n\nEngineers say the Blue Bridge over the river Vell is 95 years old.\n"
+        "Repairs will cost 2 million euros.\n",
+        "market.txt": "Market day\n\nThe fish market opens at six every Friday morning.\n",
+    })
 
 
 def _check_quotes(engine: Engine, answer) -> None:  # type: ignore[no-untyped-def]
@@ -142,17 +146,13 @@ def test_answer_to_dict_is_json(crafted: Engine) -> None:
 
 @pytest.fixture
 def varna(tmp_path: Path) -> Engine:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "gate_a.txt").write_text(
-        "City report\n\nThe 300-year-old Stone Gate of Varna was damaged in the shelling.\n"
+    return _engine(tmp_path, {
+        "gate_a.txt": "City report\n\nThe 300-year-old Stone Gate of Varna was damaged in the shelling.\n"
         "The siege of Varna has lasted eight months, officials said.\n"
-        "Aid workers said the siege of Varna has lasted nine months.\n"
-    )
-    (docs / "gate_b.txt").write_text("Wire report\n\nThe 250-year-old Stone Gate of Varna still stands.\n")
-    (docs / "relief.txt").write_text("Opinion\n\nThe three-year-old relief campaign for Varna continues, its founders said.\n")
-    settings = Settings(index_dir=tmp_path / "index", seeds_dir=docs, embedder="hashing", llm="none")
-    return Engine(settings, calibration=CAL)
+        "Aid workers said the siege of Varna has lasted nine months.\n",
+        "gate_b.txt": "Wire report\n\nThe 250-year-old Stone Gate of Varna still stands.\n",
+        "relief.txt": "Opinion\n\nThe three-year-old relief campaign for Varna continues, its founders said.\n",
+    })
 
 
 def test_hyphenated_ages_are_values_and_unrelated_ages_are_not_sides(varna: Engine) -> None:

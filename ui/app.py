@@ -97,7 +97,7 @@ class Session:
         try:
             report = build_index(
                 self.engine.settings.store_config(), self.engine.embedder, kept, prune=False, hashed_ids=True,
-                max_bytes=int(self.engine.settings.max_file_mb * 1024 * 1024),
+                max_bytes=self.engine.settings.max_file_bytes,
             )
         except RuntimeError as exc:
             return f"Not indexed: {exc}"
