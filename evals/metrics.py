@@ -27,6 +27,7 @@ def normalise(text: str) -> str:
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
     t = re.sub(r"[-–—/]", " ", t)
     t = re.sub(r"[^\w\s.%]", " ", t)
+    t = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", t)  # a full stop ends a word ("feed.Soldiers"); 3.5 keeps its point
     words = [_NUMBER_WORDS.get(w, w) for w in t.split()]
     return " " + " ".join(w.strip(".") for w in words) + " "
 

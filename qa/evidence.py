@@ -45,6 +45,7 @@ class Calibration:
     max_missing: float = 1.0  # the heaviest absent question term may weigh at most this share
     side_fit: float = 1.01  # a passage whose value fits this well is a side of a conflict however the best scores
     rank_by: str = "relevance"  # which passage answers among the relevant ones: relevance, bm25 or fused
+    name_fallback: float = 1.01  # a who/where question's best passage with this coverage answers even with no name in it
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
@@ -181,7 +182,10 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
     weights = weights or {t: 1.0 for t in asked}
     total = sum(weights.values()) or 1.0
     if kind in ("person", "place"):
+        named = set(terms(" ".join(re.findall(r"(?<=\s)[A-Z][\w’'-]*", question))))  # names the question itself uses
         vals = [v for v in vals if not set(terms(v.text)) <= asked and not _DEMONYM.match(v.text)]
+        if kind == "person":
+            vals = [v for v in vals if not set(terms(v.text)) & named]  # "who, according to Scrocca, ..." is not Scrocca
         vals = [v for v in vals if (_person_like if kind == "person" else _place_like)(v)]
     if kind == "number" and _SHARE.search(question):
         vals = [v for v in vals if v.key.endswith("%")]
@@ -285,15 +289,23 @@ def decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
         for c in cands
         if c.relevance >= cal.min_relevance and c.coverage >= cal.min_coverage and c.missing <= cal.max_missing
     ]
-    if kind != "fact":
-        typed = [c for c in ok if c.value is not None and c.fit >= cal.min_fit]
-        if ok and not typed:
-            return Assessment(kind, cands, True, f"no relevant passage states the {kind} asked for")
-        ok = typed
     if not ok:
         return Assessment(kind, cands, True, "no passage is relevant enough")
     if cal.rank_by != "relevance":
         ok = sorted(ok, key=lambda c: -getattr(c, cal.rank_by))
+    if kind != "fact":
+        typed = [c for c in ok if c.value is not None and c.fit >= cal.min_fit]
+        if kind in ("person", "place") and ok[0].value is None and ok[0].coverage >= cal.name_fallback:
+            # "who led the operation": the passage holding every word of the question answers it
+            # even when what it names is a group, not a person's name
+            return Assessment("fact", cands, False, support=[ok[0]])
+        if not typed:
+            return Assessment(kind, cands, True, f"no relevant passage states the {kind} asked for")
+        if kind == "date" and typed[0].value is not None and typed[0].value.key.startswith("~"):
+            # "last week" yields to a calendar date that is about as relevant
+            near = [c for c in typed if c.relevance >= typed[0].relevance - cal.conflict_margin]
+            typed = sorted(near, key=lambda c: c.value is not None and c.value.key.startswith("~")) + [c for c in typed if c not in near]
+        ok = typed
     best = ok[0]
     support = [
         c

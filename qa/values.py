@@ -44,7 +44,7 @@ class Value:
 _KIND_PATTERNS = [
     ("date", r"\b(when|(what|which)( \w+)? (date|day|weekday|year|month|time)|since when)\b"),
     ("number", r"\b(how (many|much|old|long|large|big|far|often)|what (number|percentage|share|proportion|fraction)|how many)\b"),
-    ("person", r"\b(who|whom|whose|(which|what)( \w+){0,2} (official|spokesman|spokesperson|commander|general|coordinator|person|reporter|minister|secretary|leader|ambassador)|name of the( \w+){0,2} (leader|commander|official|spokesman|minister|general|ambassador))\b"),
+    ("person", r"\b(who|whom|whose|(which|what)( \w+){0,2} (official|spokesman|spokesperson|commander|general|coordinator|person|reporter|minister|secretary|leader|ambassador|mayor|governor|president|king|architect|author|founder|journalist|photographer|envoy|diplomat|director|analyst|historian|writer|editor)|name of the( \w+){0,2} (leader|commander|official|spokesman|minister|general|ambassador|mayor|governor|president|architect|author|founder))\b"),
     ("place", r"\b(where|(which|what)( \w+){0,2} (city|town|country|river|neighbou?rhood|district|village|region|hospital))\b"),
 ]
 
@@ -131,6 +131,7 @@ _DATE = re.compile(
     rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH}),?(?:\s+(?P<y2>(?:19|20)\d{{2}}))?"
     rf"|(?:(?:early|mid|late)[\s-]+)?(?P<m3>{_MONTH})(?:,?\s+(?P<y3>(?:19|20)\d{{2}}))?"
     rf"|(?P<wd>{'|'.join(w.capitalize() for w in WEEKDAYS)})"
+    rf"|(?P<rel>[Ll]ast\s+(?:week|month|year|night|weekend)|[Ee]arlier\s+this\s+(?:week|month|year)|[Yy]esterday|[Aa]\s+(?:week|month|year)\s+ago)"
     rf"|(?P<y4>(?:19|20)\d{{2}}))\b"
 )
 
@@ -142,10 +143,12 @@ def dates(text: str) -> list[Value]:
         g = m.groupdict()
         if g["wd"]:
             key = g["wd"].lower()
+        elif g["rel"]:
+            key = "~" + " ".join(g["rel"].lower().split())  # relative to the article's own date
         else:
             month = g["md"] or g["m2"] or g["m3"]
-            if g["m3"] and g["m3"] == "May" and not g["y3"]:
-                continue  # the verb "may"
+            if m.group(0) == "May" and not re.search(r"\b(in|since|until|by|of|from|early|mid|late)[\s-]+$", text[: m.start()], re.IGNORECASE):
+                continue  # the verb "may", not the month "in May"
             day = g["d1"] or g["d2"]
             year = g["y1"] or g["y2"] or g["y3"] or g["y4"]
             key = f"{year or '?'}-{MONTHS[month.lower()] if month else '?'}-{int(day) if day else '?'}"
@@ -154,7 +157,12 @@ def dates(text: str) -> list[Value]:
 
 
 def dates_agree(a: str, b: str) -> bool:
-    """Returns True when two date keys can name the same day (no known part differs)."""
+    """Returns True when two date keys can name the same day (no known part differs).
+
+    A relative date ("last week") is relative to its article's unknown date: it can name any day.
+    """
+    if a.startswith("~") or b.startswith("~"):
+        return True
     if "-" not in a or "-" not in b:
         return a == b
     return all(x == y or "?" in (x, y) for x, y in zip(a.split("-"), b.split("-"), strict=True))

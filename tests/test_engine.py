@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,49 @@ def test_a_document_that_contradicts_itself_is_on_both_sides(varna: Engine) -> N
     sides = {s.value.lower(): s.doc_ids for s in a.conflicts[0].sides}
     assert sides == {"eight": ("gate_a",), "nine": ("gate_a",)}
     _check_quotes(varna, a)
+
+
+@pytest.fixture
+def harbour(tmp_path: Path) -> Engine:
+    engine = _engine(tmp_path, {
+        "port_a.txt": "Port news\n\nCol. Ivo Marek, who spoke to reporters at the quay on a cold and windy morning after a long night of "
+        "meetings with the mayor and the port staff, said the clearing of the harbour district has been led by local police units.\n"
+        "Last week, the boathouse was lost in a storm.\n"
+        "The ferry service was suspended in May, the port authority said.\n"
+        "Last week, the old mill by the quay burned down, firefighters said.\n",
+        "port_b.txt": "Wire report\n\nThe old mill by the quay burned down on March 3.\n"
+        "The harbour lighthouse was repainted by volunteers.\n",
+    })
+    engine.calibration = replace(CAL, name_fallback=0.8)
+    return engine
+
+
+def test_a_name_the_question_gives_is_not_the_answer_to_who(harbour: Engine) -> None:
+    a = harbour.answer("According to Marek, who led the clearing of the harbour district?")
+    assert not a.abstained, a.notes
+    assert "local police" in a.text
+    _check_quotes(harbour, a)
+
+
+def test_who_question_with_no_passage_holding_it_abstains(harbour: Engine) -> None:
+    a = harbour.answer("Who designed the harbour lighthouse?")
+    assert a.abstained, a.text
+
+
+def test_month_after_in_is_a_date(harbour: Engine) -> None:
+    a = harbour.answer("In which month was the ferry service suspended?")
+    assert not a.abstained, a.notes
+    assert "May" in a.text
+
+
+def test_a_relative_date_does_not_contradict_a_calendar_date(harbour: Engine) -> None:
+    a = harbour.answer("When did the old mill by the quay burn down?")
+    assert not a.conflicts, a.text
+    assert "March 3" in a.text  # the calendar date is preferred to "last week"
+    _check_quotes(harbour, a)
+
+
+def test_a_relative_date_answers_when_no_calendar_date_does(harbour: Engine) -> None:
+    a = harbour.answer("When was the boathouse lost?")
+    assert not a.abstained, a.notes
+    assert "Last week" in a.text
