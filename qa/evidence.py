@@ -338,4 +338,32 @@ def decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
 def assess(corpus: Corpus, question: str, hits: list[Hit], cal: Calibration, soft: SoftMatcher | None = None) -> Assessment:
     """Returns the judged candidates, whether to abstain, and the sides when sources disagree."""
     kind, cands = judge(corpus, question, hits, cal.dense_weight, soft)
+    unknown = unknown_names(corpus, question, {h.unit.doc_id for h in hits})
+    if unknown:
+        return Assessment(kind, cands, True, f"the indexed articles never mention {unknown[0]!r}")
     return decide(kind, cands, cal)
+
+
+def _known(corpus: Corpus, word: str, doc_ids: set[str] | None) -> bool:
+    """Returns True when the corpus has the word, an abbreviation of it ("Brig." for "Brigadier"),
+    or, for an acronym, words with its initials ("UN": "United Nations") in one of `doc_ids`
+    (the retrieved documents: scanning every article's text would not scale)."""
+    vocab = corpus.keyword.vocab
+    ts = terms(word)
+    if all(t in vocab for t in ts):
+        return True
+    w = word.lower()
+    if len(w) >= 5 and any(w.startswith(v) for v in vocab if len(v) >= 3 and not v[0].isdigit()):
+        return True
+    if word.isupper() and 2 <= len(word) <= 5:
+        pattern = re.compile(r"\b" + r"\w*\s+(?:of\s+|the\s+|for\s+|and\s+)*".join(word) + r"\w*")
+        docs = corpus.docs if doc_ids is None else {d: corpus.docs[d] for d in doc_ids if d in corpus.docs}
+        return any(pattern.search(d.text) for d in docs.values())
+    return False
+
+
+def unknown_names(corpus: Corpus, question: str, doc_ids: set[str] | None = None) -> list[str]:
+    """Returns the capitalised words of the question (past its first) that no indexed article has:
+    a question about "Germany" cannot be answered by articles that never name it."""
+    words = re.findall(r"(?<=\s)[A-Z][\w’'.-]*[\w]", question)
+    return [w for w in words if terms(w) and not _known(corpus, w, doc_ids)]

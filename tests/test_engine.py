@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qa.engine import Engine
-from qa.evidence import Calibration
+from qa.evidence import Calibration, unknown_names
 from qa.llm import register_llm
 from qa.settings import Settings
 
@@ -181,7 +181,8 @@ def harbour(tmp_path: Path) -> Engine:
         "The ferry service was suspended in May, the port authority said.\n"
         "Last week, the old mill by the quay burned down, firefighters said.\n",
         "port_b.txt": "Wire report\n\nThe old mill by the quay burned down on March 3.\n"
-        "The harbour lighthouse was repainted by volunteers.\n",
+        "The harbour lighthouse was repainted by volunteers.\n"
+        "The United Nations sent food parcels to the port.\n",
     })
     engine.calibration = replace(CAL, name_fallback=0.8)
     return engine
@@ -216,3 +217,12 @@ def test_a_relative_date_answers_when_no_calendar_date_does(harbour: Engine) -> 
     a = harbour.answer("When was the boathouse lost?")
     assert not a.abstained, a.notes
     assert "Last week" in a.text
+
+
+def test_a_name_no_article_mentions_means_abstention(harbour: Engine) -> None:
+    a = harbour.answer("What did Germany send to the port?")
+    assert a.abstained, a.text
+    assert any("Germany" in n for n in a.notes)
+    # an acronym of words the articles use, and an abbreviation they use, are known names
+    assert unknown_names(harbour.corpus, "What did the UN and Colonel Marek say?") == []
+    assert unknown_names(harbour.corpus, "What did the EU and Colonel Smith say?") == ["EU", "Smith"]
