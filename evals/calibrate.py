@@ -20,7 +20,7 @@ from evals.dataset import load_items
 from evals.metrics import matches
 from qa import get_engine
 from qa.compose import extractive_text
-from qa.evidence import CALIBRATION_FILE, Calibration, decide, judge
+from qa.evidence import CALIBRATION_FILE, Calibration, decide, judge, unknown_names
 from qa.retrieve import retrieve
 from qa.settings import Settings
 
@@ -48,11 +48,13 @@ def main(argv: list[str] | None = None) -> None:
     engine = get_engine(settings)
     corpus = engine.corpus
     items = load_items(settings.seeds_dir, split="dev")
-    hits = {it.id: retrieve(corpus, engine.embedder, it.question, k=3 * settings.top_k) for it in items}
+    hits = {it.id: retrieve(corpus, engine.embedder, it.question, k=max(settings.candidates, 3 * settings.top_k)) for it in items}
     judged = {
         (it.id, w): judge(corpus, it.question, hits[it.id], w, engine.soft) for it in items for w in GRID["dense_weight"]
     }
 
+    # the engine abstains on these before any threshold is consulted
+    unknown = {it.id for it in items if unknown_names(corpus, it.question, {h.unit.doc_id for h in hits[it.id]})}
     answerable = sum(it.answerable for it in items)
 
     def score(cal: Calibration) -> tuple[float, float]:
@@ -61,10 +63,11 @@ def main(argv: list[str] | None = None) -> None:
         for it in items:
             kind, cands = judged[(it.id, cal.dense_weight)]
             a = decide(kind, cands, cal)
+            abstain = a.abstain or it.id in unknown
             if not it.answerable:
-                right += a.abstain
+                right += abstain
                 continue
-            if a.abstain:
+            if abstain:
                 abstain_wrong += 1
                 continue
             text, _ = extractive_text(a, it.question)

@@ -87,7 +87,7 @@ class Engine:
             raise LLMError(f"unknown LLM backend {backend!r} (QA_LLM / --llm); choose one of {sorted(LLMS)}")
         k = top_k or self.settings.top_k
         corpus = self.corpus
-        hits = retrieve(corpus, self.embedder, q, k=max(12, 3 * k))
+        hits = retrieve(corpus, self.embedder, q, k=max(self.settings.candidates, 3 * k))
         a = assess(corpus, q, hits, self.calibration, self.soft)
         if a.abstain:
             return self._abstention(question, a, k, notes)
