@@ -35,6 +35,13 @@ def test_planted_wrong_date_is_rejected() -> None:
     assert any("June 29" in p for p in problems("On June 29 [3].", EVIDENCE, "date"))
 
 
+def test_a_relative_date_in_the_evidence_vouches_only_for_itself() -> None:
+    evidence = ["Last week, the iconic 800-year-old al-Nuri mosque was destroyed in an explosion."]
+    assert any("1943" in p for p in problems("1943 [1].", evidence, "date"))
+    assert any("June 21" in p for p in problems("On June 21 [1].", evidence, "date"))
+    assert problems("Last week [1].", evidence, "date") == []
+
+
 def test_citations_must_exist() -> None:
     assert any("does not exist" in p for p in problems("800 years [7].", EVIDENCE, "number"))
     assert any("cites no evidence" in p for p in problems("800 years.", EVIDENCE, "number"))
