@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 from qa.settings import go_offline
@@ -85,6 +87,18 @@ def _print_answer(a, width: int = 100) -> None:  # type: ignore[no-untyped-def]
     print(f"\n(mode: {a.mode}{'; ' + '; '.join(a.notes) if a.notes else ''})")
 
 
+def _preload_llm(settings) -> None:  # type: ignore[no-untyped-def]
+    """Starts loading the model in the background while the embedder and the index load (a cold
+    `qa ask` overlaps the two); a failure is left for the answer step to report."""
+    from qa.llm import get_llm
+
+    def load() -> None:
+        with contextlib.suppress(Exception):  # reported by the answer step, which loads it again
+            get_llm(settings.llm, settings)
+
+    threading.Thread(target=load, name="llm-preload", daemon=True).start()
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from qa import get_engine
     from qa.llm import LLMError
@@ -93,8 +107,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not question.strip():
         print("qa ask: the question is empty: ask something about the indexed articles", file=sys.stderr)
         return 2
+    settings = _settings(args)
+    _preload_llm(settings)
     try:
-        a = get_engine(_settings(args)).answer(question)
+        a = get_engine(settings).answer(question)
     except (LLMError, ConnectionError) as exc:
         print(f"qa ask: {exc}", file=sys.stderr)
         return 1
