@@ -182,7 +182,7 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
     weights = weights or {t: 1.0 for t in asked}
     total = sum(weights.values()) or 1.0
     if kind in ("person", "place"):
-        named = set(terms(" ".join(re.findall(r"(?<=\s)[A-Z][\w’'-]*", question))))  # names the question itself uses
+        named = set(terms(" ".join(question_names(question))))  # names the question itself uses
         vals = [v for v in vals if not set(terms(v.text)) <= asked and not _DEMONYM.match(v.text)]
         if kind == "person":
             vals = [v for v in vals if not set(terms(v.text)) & named]  # "who, according to Scrocca, ..." is not Scrocca
@@ -257,7 +257,8 @@ def _agree(kind: str, a: Value, b: Value) -> bool:
     if kind == "number":
         return numbers_agree(a.key, b.key)
     if kind == "date":
-        return dates_agree(a.key, b.key)
+        # a relative date ("last week") counts from its article's unknown date: it can name any day
+        return a.key.startswith("~") or b.key.startswith("~") or dates_agree(a.key, b.key)
     return a.key == b.key or a.key in b.key or b.key in a.key
 
 
@@ -365,5 +366,9 @@ def _known(corpus: Corpus, word: str, doc_ids: set[str] | None) -> bool:
 def unknown_names(corpus: Corpus, question: str, doc_ids: set[str] | None = None) -> list[str]:
     """Returns the capitalised words of the question (past its first) that no indexed article has:
     a question about "Germany" cannot be answered by articles that never name it."""
-    words = re.findall(r"(?<=\s)[A-Z][\w’'.-]*[\w]", question)
-    return [w for w in words if terms(w) and not _known(corpus, w, doc_ids)]
+    return [w for w in question_names(question) if terms(w) and not _known(corpus, w, doc_ids)]
+
+
+def question_names(question: str) -> list[str]:
+    """Returns the capitalised words of the question past its first ("Scrocca", "UN", "Col.")."""
+    return re.findall(r"(?<=\s)[A-Z][\w’'.-]*\w", question)

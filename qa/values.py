@@ -157,12 +157,10 @@ def dates(text: str) -> list[Value]:
 
 
 def dates_agree(a: str, b: str) -> bool:
-    """Returns True when two date keys can name the same day (no known part differs).
+    """Returns True when two date keys name the same day as far as they say (no known part differs).
 
-    A relative date ("last week") is relative to its article's unknown date: it can name any day.
+    A weekday or a relative date ("~last week") agrees only with itself.
     """
-    if a.startswith("~") or b.startswith("~"):
-        return True
     if "-" not in a or "-" not in b:
         return a == b
     return all(x == y or "?" in (x, y) for x, y in zip(a.split("-"), b.split("-"), strict=True))

@@ -27,14 +27,6 @@ def strip_markers(text: str) -> str:
     return " ".join(MARKER.sub(" ", text).split())
 
 
-def _same_date(stated: str, source: str) -> bool:
-    """Returns True when a date the answer states is the source's date. Unlike `dates_agree`,
-    a relative date ("last week") supports only itself: it cannot vouch for "1943"."""
-    if stated.startswith("~") or source.startswith("~"):
-        return stated == source
-    return dates_agree(stated, source)
-
-
 def problems(answer: str, evidence: Sequence[str], kind: str) -> list[str]:
     """Returns why `answer` cannot be shown (empty when it passes).
 
@@ -64,7 +56,7 @@ def problems(answer: str, evidence: Sequence[str], kind: str) -> list[str]:
             found.append(f"number {v.text!r} is not in the cited evidence")
     src_dates = [v.key for v in dates(sources)]
     for v in dates(body):
-        if not any(_same_date(v.key, s) for s in src_dates):
+        if not any(dates_agree(v.key, s) for s in src_dates):
             found.append(f"date {v.text!r} is not in the cited evidence")
     src_words = set(re.findall(r"[a-z0-9]+", sources.lower()))
     for w in sorted(name_words(body)):
@@ -85,5 +77,5 @@ def agrees(answer: str, kind: str, expected: Value | None) -> bool:
     if kind == "number":  # a range must be given whole
         return any(v.key == expected.key or ("-" not in expected.key and numbers_agree(v.key, expected.key)) for v in numbers(body))
     if kind == "date":
-        return any(_same_date(v.key, expected.key) for v in dates(body))
+        return any(dates_agree(v.key, expected.key) for v in dates(body))
     return bool(name_words(body) & name_words(expected.text))
