@@ -15,7 +15,7 @@ from index.embed import Embedder, get_embedder
 from index.store import VectorStore
 from qa import verify
 from qa.compose import NOT_IN_SOURCES, extractive_text
-from qa.evidence import Assessment, Calibration, Candidate, assess
+from qa.evidence import Assessment, Calibration, Candidate, assess, corroborate
 from qa.llm import LLMS, LLMError, get_llm
 from qa.retrieve import Corpus, Unit, retrieve
 from qa.settings import Settings, go_offline
@@ -89,6 +89,9 @@ class Engine:
         corpus = self.corpus
         hits = retrieve(corpus, self.embedder, q, k=max(self.settings.candidates, 3 * k))
         a = assess(corpus, q, hits, self.calibration, self.soft)
+        if a.sides:  # the other articles that state each side's value, in their own words
+            probes = [retrieve(corpus, self.embedder, side[0].text, k=self.settings.candidates) for side in a.sides]
+            a = corroborate(corpus, q, a, probes, self.calibration)
         if a.abstain:
             return self._abstention(question, a, k, notes)
         text, cited = extractive_text(a, q)

@@ -46,6 +46,8 @@ class Calibration:
     side_fit: float = 1.01  # a passage whose value fits this well is a side of a conflict however the best scores
     rank_by: str = "relevance"  # which passage answers among the relevant ones: relevance, bm25 or fused
     name_fallback: float = 1.01  # a who/where question's best passage with this coverage answers even with no name in it
+    probe_fit: float = 1.01  # a passage found by searching for a conflict side's passage, whose value is said in
+    # this share of the same words (`same_statement`), gives that side's value too
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
@@ -148,8 +150,22 @@ _SHARE = re.compile(r"\b(share|percentage|proportion|percent|fraction)\b", re.IG
 _DEMONYM = re.compile(r"^(\w+(ish|ian|ese)|Iraqi|Israeli|Saudi|Kuwaiti|Yemeni|Pakistani|Omani|Qatari|Emirati|Bangladeshi|Somali)\b")
 
 
+# Nouns that count the same kind of person: "How many residents" is answered by "862,000 people".
+_COUNTED_GROUPS = tuple(
+    frozenset(terms(words))
+    for words in (
+        "people persons residents civilians inhabitants citizens locals",
+        "fighters militants jihadists jihadis extremists insurgents combatants",
+        "soldiers troops servicemen",
+    )
+)
+_PEOPLE = terms("people")[0]
+_DEMONYM_PLURAL = re.compile(r"^[A-Z][a-z]+(?:is|ans|ese|ites)$")  # "191,000 Moslawis", "Iraqis", "Syrians"
+
+
 def counted_terms(question: str) -> set[str]:
-    """Returns the terms of what a "how many" question counts ("How many Iraqi soldiers died" -> iraqi, soldier)."""
+    """Returns the terms of what a "how many" question counts ("How many Iraqi soldiers died" -> iraqi, soldier),
+    with the nouns that count the same kind of person ("residents" -> people, civilians, ...)."""
     m = _HOW_MANY.search(question)
     if not m:
         return set()
@@ -161,7 +177,15 @@ def counted_terms(question: str) -> set[str]:
         if t and t[0] in _AUX:
             break
         out.update(t)
+    for group in _COUNTED_GROUPS:
+        if out & group:
+            out |= group
     return out
+
+
+def _counted_term(word: str, term: str) -> str:
+    """Returns the term a word after a number counts: a plural demonym ("Moslawis") counts people."""
+    return _PEOPLE if _DEMONYM_PLURAL.match(word) else term
 
 
 def _implicit_unit(word: str) -> bool:
@@ -196,7 +220,7 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
         if counted:
             kept = []
             for v in vals:
-                after = [(w, t) for s, _, w, t in words if s >= v.end][:2]
+                after = [(w, _counted_term(w, t)) for s, _, w, t in words if s >= v.end][:2]
                 if any(t in counted for _, t in after) or (
                     (not after or _implicit_unit(after[0][0])) and counted & sentence_terms
                 ):
@@ -334,6 +358,61 @@ def decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
     top_fit = max(max(c.fit for c in side) for side in sides)
     sides = [side for side in sides if side is sides[0] or max(c.fit for c in side) >= SIDE_FIT_RATIO * top_fit]
     return Assessment(kind, cands, False, sides=sides if len(sides) > 1 else [], support=sides[0])
+
+
+_CONTEXT_CHARS = 120  # what a value is said of lies within this many characters of it, in its clause
+
+
+def _context(corpus: Corpus, text: str, value: Value) -> dict[str, float]:
+    """Returns the weighted terms around a value within its clause: what the value is said of."""
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    lo = max([b + 1 for b in breaks if b < value.start] + [value.start - _CONTEXT_CHARS])
+    hi = min([b for b in breaks if b >= value.end] + [value.end + _CONTEXT_CHARS])
+    own = set(terms(value.text))
+    return {t: corpus.keyword.idf_of(t) for t in terms(text[max(lo, 0) : value.start] + " " + text[value.end : hi]) if t not in own}
+
+
+def same_statement(corpus: Corpus, a: Candidate, b: Candidate) -> float:
+    """Returns how far two passages' values are said of the same thing: the idf-weighted share of
+    the smaller value context that the other holds (1.0: the same words around both values)."""
+    if a.value is None or b.value is None:
+        return 0.0
+    ca, cb = _context(corpus, a.text, a.value), _context(corpus, b.text, b.value)
+    small = min(sum(ca.values()), sum(cb.values()))
+    if small <= 0:
+        return 0.0
+    return sum(w for t, w in ca.items() if t in cb) / small
+
+
+def corroborate(corpus: Corpus, question: str, a: Assessment, probes: list[list[Hit]], cal: Calibration) -> Assessment:
+    """Returns the conflict with every article that states a side's value on that side.
+
+    `probes[i]` are the passages found by searching for side i's own passage: another article
+    words the same fact its own way ("Eight months after ... initiated their assault" for
+    "eight months into an epic battle"), which the question's words can miss. A probed passage
+    joins side i when it gives the side's value, measures the same thing (same counted
+    noun), and the words around it are those around the side's value (`same_statement` at least
+    `probe_fit`). Probes never start a side: on dev, a search by the answer's own passage found
+    as many unrelated values as contradicting ones.
+    """
+    if len(a.sides) < 2:
+        return a
+    sides = [list(side) for side in a.sides]
+    weights = _weights(corpus, question)
+    for side, probe in zip(sides, probes, strict=True):
+        head = side[0]
+        assert head.value is not None
+        for h in probe:
+            if any(x.unit.doc_id == h.unit.doc_id for x in side):
+                continue
+            text = corpus.text(h.unit)
+            value, fit = pick_value(text, a.kind, question, weights)
+            if value is None or value.key != head.value.key:
+                continue  # the same value, not one that merely agrees ("June 2017" holds "June 18")
+            c = Candidate(h.unit, text, max(h.dense, 0.0), 0.0, 0.0, value, fit, 0.0, h.bm25, h.fused)
+            if _same_unit(a.kind, head, c) and same_statement(corpus, head, c) >= cal.probe_fit:
+                side.append(c)
+    return Assessment(a.kind, a.candidates, False, a.reason, sides=sides, support=sides[0])
 
 
 def assess(corpus: Corpus, question: str, hits: list[Hit], cal: Calibration, soft: SoftMatcher | None = None) -> Assessment:

@@ -226,3 +226,40 @@ def test_a_name_no_article_mentions_means_abstention(harbour: Engine) -> None:
     # an acronym of words the articles use, and an abbreviation they use, are known names
     assert unknown_names(harbour.corpus, "What did the UN and Colonel Marek say?") == []
     assert unknown_names(harbour.corpus, "What did the EU and Colonel Smith say?") == ["EU", "Smith"]
+
+
+@pytest.fixture
+def siege(tmp_path: Path) -> Engine:
+    engine = _engine(tmp_path, {
+        "wire_a.txt": "Wire report\n\nThe siege of Varna has lasted eight months, officials said.\n"
+        "Aid workers said the siege of Varna has lasted nine months.\n",
+        "paper_b.txt": "Daily paper\n\nEight months after the army began its siege, food is scarce in the old town.\n",
+        "paper_c.txt": "Weekly\n\nThe bakery on the square has been shut for eight months, its owner said.\n",
+    })
+    engine.calibration = replace(CAL, probe_fit=0.2)
+    return engine
+
+
+def test_each_side_of_a_conflict_cites_every_article_that_gives_its_value(siege: Engine) -> None:
+    a = siege.answer("How many months has the siege of Varna lasted?")
+    assert a.conflicts, a.text
+    sides = {s.value.lower(): s.doc_ids for s in a.conflicts[0].sides}
+    # paper_b words the siege its own way; paper_c's "eight months" is said of a bakery
+    assert sides == {"eight": ("wire_a", "paper_b"), "nine": ("wire_a",)}
+    _check_quotes(siege, a)
+    siege.calibration = replace(CAL, probe_fit=1.01)
+    a = siege.answer("How many months has the siege of Varna lasted?")
+    assert {s.value.lower(): s.doc_ids for s in a.conflicts[0].sides} == {"eight": ("wire_a",), "nine": ("wire_a",)}
+
+
+def test_counted_nouns_of_the_same_kind_answer_how_many(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "camp.txt": "Camp news\n\nAbout 4,000 people have left the camp since March.\nSome 300 soldiers guard the camp.\n",
+        "town.txt": "Town news\n\nResidents of the town voted on Sunday.\nTroops paraded in the town.\n",
+    })
+    engine.calibration = replace(CAL, max_missing=1.0)  # "residents" is in no passage that answers
+    a = engine.answer("How many residents have left the camp?")
+    assert not a.abstained, a.notes
+    assert "4,000" in a.text and "300" not in a.text
+    a = engine.answer("How many troops guard the camp?")
+    assert "300" in a.text and "4,000" not in a.text
