@@ -95,8 +95,7 @@ def main(argv: list[str] | None = None) -> None:
         kind, cands = judged[(it.id, cal.dense_weight)]
         a = decide(kind, cands, cal)
         if it.kind == "conflict" and not a.abstain and it.id not in unknown and a.sides:
-            probes = [retrieve(corpus, engine.embedder, side[0].text, k=settings.candidates) for side in a.sides]
-            conflicts.append((it, a, probes))
+            conflicts.append((it, a, engine.probes(a)))
 
     def conflict_score(probe_fit: float) -> tuple[int, int]:
         shown, stray = 0, 0

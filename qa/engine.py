@@ -17,7 +17,7 @@ from qa import verify
 from qa.compose import NOT_IN_SOURCES, extractive_text
 from qa.evidence import Assessment, Calibration, Candidate, assess, corroborate
 from qa.llm import LLMS, LLMError, get_llm
-from qa.retrieve import Corpus, Unit, retrieve
+from qa.retrieve import Corpus, Hit, Unit, retrieve
 from qa.settings import Settings, go_offline
 from qa.soft import SoftMatcher
 from qa.types import Answer, Conflict, ConflictSide, Quote
@@ -90,8 +90,7 @@ class Engine:
         hits = retrieve(corpus, self.embedder, q, k=max(self.settings.candidates, 3 * k))
         a = assess(corpus, q, hits, self.calibration, self.soft)
         if a.sides:  # the other articles that state each side's value, in their own words
-            probes = [retrieve(corpus, self.embedder, side[0].text, k=self.settings.candidates) for side in a.sides]
-            a = corroborate(corpus, q, a, probes, self.calibration)
+            a = corroborate(corpus, q, a, self.probes(a), self.calibration)
         if a.abstain:
             return self._abstention(question, a, k, notes)
         text, cited = extractive_text(a, q)
@@ -115,6 +114,10 @@ class Engine:
         renumber = {old: new for new, old in enumerate(order, 1)}
         text = verify.MARKER.sub(lambda m: f"[{renumber[int(m.group(1))]}]", raw)
         return self._answer(question, text, [evidence[n - 1] for n in order], a, notes, mode="llm")
+
+    def probes(self, a: Assessment) -> list[list[Hit]]:
+        """Returns, for each side of a conflict, the passages a search with that side's own passage finds."""
+        return [retrieve(self.corpus, self.embedder, side[0].text, k=self.settings.candidates) for side in a.sides]
 
     def _evidence(self, a: Assessment, k: int) -> list[Candidate]:
         """Returns the passages handed to a model: the supporting ones first, then the next most relevant."""
