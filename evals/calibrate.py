@@ -3,8 +3,9 @@
     python -m evals.calibrate            # prints the best thresholds and writes qa/calibration.json
 
 Retrieval runs once per question; the grid then re-decides each question from the same
-judged candidates (about eight minutes on 2 cores). Then `probe_fit`, which only decides
-which articles a conflict cites, is swept alone with the grid's best thresholds.
+judged candidates (about eight minutes on 2 cores). Then `verb_fit`, which changes how the
+candidates are judged, and `probe_fit`, which only decides which articles a conflict cites,
+are each swept alone with the grid's best thresholds.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ GRID: dict[str, list[Any]] = {
     "rank_by": ["relevance", "bm25", "fused"],
     "name_fallback": [0.8, 0.9, 1.01],
 }
+VERB_FIT = [0.0, 0.4, 0.45, 0.5, 0.55, 0.6, 1.01]
 PROBE_FIT = [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 1.01]
 
 
@@ -50,16 +52,24 @@ def main(argv: list[str] | None = None) -> None:
     engine = get_engine(settings)
     corpus = engine.corpus
     items = load_items(settings.seeds_dir, split="dev")
-    hits = {it.id: retrieve(corpus, engine.embedder, it.question, k=max(settings.candidates, 3 * settings.top_k)) for it in items}
-    judged = {
-        (it.id, w): judge(corpus, it.question, hits[it.id], w, engine.soft) for it in items for w in GRID["dense_weight"]
-    }
+    asked = {it.id: engine.read_question(it.question)[0] for it in items}  # as the engine reads them
+    hits = {it.id: retrieve(corpus, engine.embedder, asked[it.id], k=max(settings.candidates, 3 * settings.top_k)) for it in items}
+
+    def judge_all(verb_fit: float) -> dict[tuple[str, float], Any]:
+        return {
+            (it.id, w): judge(corpus, asked[it.id], hits[it.id], w, engine.soft, verb_fit)
+            for it in items
+            for w in GRID["dense_weight"]
+        }
+
+    start = Calibration.load().verb_fit  # the grid runs at the stored verb_fit, which is then swept alone
+    judged = judge_all(start)
 
     # the engine abstains on these before any threshold is consulted
-    unknown = {it.id for it in items if unknown_names(corpus, it.question, {h.unit.doc_id for h in hits[it.id]})}
+    unknown = {it.id for it in items if unknown_names(corpus, asked[it.id], {h.unit.doc_id for h in hits[it.id]})}
     answerable = sum(it.answerable for it in items)
 
-    def score(cal: Calibration) -> tuple[float, float]:
+    def score(cal: Calibration, judged: dict[tuple[str, float], Any]) -> tuple[float, float]:
         """Returns (share of dev questions right, -false abstentions); settings over the false-abstention cap lose."""
         right, abstain_wrong = 0, 0
         for it in items:
@@ -72,7 +82,7 @@ def main(argv: list[str] | None = None) -> None:
             if abstain:
                 abstain_wrong += 1
                 continue
-            text, _ = extractive_text(a, it.question)
+            text, _ = extractive_text(a, asked[it.id])
             right += matches(text, it.answer)
         if abstain_wrong > MAX_FALSE_ABSTENTION * answerable:
             return -1.0, -abstain_wrong
@@ -82,11 +92,20 @@ def main(argv: list[str] | None = None) -> None:
     best: tuple[tuple[float, float], Calibration] | None = None
     combos = list(itertools.product(*(GRID[k] for k in keys)))
     for combo in tqdm(combos, desc="calibrating on dev", unit="setting", mininterval=2):
-        cal = Calibration(**dict(zip(keys, combo, strict=True)))
-        sc = score(cal)
+        cal = Calibration(**dict(zip(keys, combo, strict=True)), verb_fit=start)
+        sc = score(cal, judged)
         if best is None or sc > best[0]:
             best = (sc, cal)
     assert best is not None
+    (acc, neg_false), cal = best
+
+    # verb_fit changes what the candidates are judged to state, so each value re-judges them
+    for verb_fit in tqdm(VERB_FIT, desc="sweeping verb_fit", unit="value"):
+        if verb_fit != start:
+            rejudged = judge_all(verb_fit)
+            sc = score(replace(cal, verb_fit=verb_fit), rejudged)
+            if sc > best[0]:
+                best, judged = (sc, replace(cal, verb_fit=verb_fit)), rejudged
     (acc, neg_false), cal = best
 
     # probe_fit: which conflict answers cite every gold article, then the fewest citations of others
@@ -100,8 +119,8 @@ def main(argv: list[str] | None = None) -> None:
     def conflict_score(probe_fit: float) -> tuple[int, int]:
         shown, stray = 0, 0
         for it, a, probes in conflicts:
-            wide = corroborate(corpus, it.question, a, probes, replace(cal, probe_fit=probe_fit))
-            text, cited = extractive_text(wide, it.question)
+            wide = corroborate(corpus, asked[it.id], a, probes, replace(cal, probe_fit=probe_fit))
+            text, cited = extractive_text(wide, asked[it.id])
             docs = {c.unit.doc_id for c in cited}
             shown += matches(text, it.answer) and set(it.doc_ids) <= docs
             stray += len(docs - set(it.doc_ids))

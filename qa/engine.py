@@ -15,7 +15,7 @@ from index.embed import Embedder, get_embedder
 from index.store import VectorStore
 from qa import verify
 from qa.compose import NOT_IN_SOURCES, extractive_text
-from qa.evidence import Assessment, Calibration, Candidate, assess, corroborate
+from qa.evidence import Assessment, Calibration, Candidate, abbreviate, assess, corroborate
 from qa.llm import LLMS, LLMError, get_llm
 from qa.retrieve import Corpus, Hit, Unit, retrieve
 from qa.settings import Settings, go_offline
@@ -60,20 +60,23 @@ class Engine:
     # -- answering ----------------------------------------------------------------
     def passages(self, question: str, k: int = 10) -> list[Quote]:
         """Returns the `k` passages hybrid retrieval ranks best for `question`, best first."""
-        q, _ = self._normalised(question)
+        q, _ = self.read_question(question)
         return [self._quote(h.unit) for h in retrieve(self.corpus, self.embedder, q, k=k)]
 
-    def _normalised(self, question: str) -> tuple[str, list[str]]:
-        """Returns the question with whitespace collapsed and cut to the length limit, and a note if it was cut.
+    def read_question(self, question: str) -> tuple[str, list[str]]:
+        """Returns the question with whitespace collapsed, cut to the length limit and a long name the
+        articles abbreviate written as they do (`evidence.abbreviate`), and a note if it was cut.
 
         Raises ValueError for an empty question.
         """
         if not isinstance(question, str) or not question.strip():
             raise ValueError("the question is empty: ask something about the indexed articles")
         q = " ".join(question.split())
-        if len(q) <= self.settings.max_question_chars:
-            return q, []
-        return q[: self.settings.max_question_chars], [f"question cut to its first {self.settings.max_question_chars} characters"]
+        notes = []
+        if len(q) > self.settings.max_question_chars:
+            q = q[: self.settings.max_question_chars]
+            notes.append(f"question cut to its first {self.settings.max_question_chars} characters")
+        return abbreviate(self.corpus, q), notes
 
     def answer(self, question: str, llm: str | None = None, top_k: int | None = None) -> Answer:
         """Returns a verified answer to `question`.
@@ -81,7 +84,7 @@ class Engine:
         Raises ValueError for an empty question and LLMError when the chosen model backend
         cannot be used.
         """
-        q, notes = self._normalised(question)
+        q, notes = self.read_question(question)
         backend = llm or self.settings.llm
         if backend not in LLMS:
             raise LLMError(f"unknown LLM backend {backend!r} (QA_LLM / --llm); choose one of {sorted(LLMS)}")

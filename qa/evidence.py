@@ -46,6 +46,7 @@ class Calibration:
     side_fit: float = 1.01  # a passage whose value fits this well is a side of a conflict however the best scores
     rank_by: str = "relevance"  # which passage answers among the relevant ones: relevance, bm25 or fused
     name_fallback: float = 1.01  # a who/where question's best passage with this coverage answers even with no name in it
+    verb_fit: float = 0.0  # "how many X did V": a number whose sentence lacks V, or a word this close to it, counts something else
     probe_fit: float = 1.01  # a passage found by searching for a conflict side's passage, whose value is said in
     # this share of the same words (`same_statement`), gives that side's value too
 
@@ -71,6 +72,7 @@ class Candidate:
     missing: float = 0.0  # weight share of the heaviest question term absent from the sentence and its neighbours
     bm25: float = 0.0  # keyword score
     fused: float = 0.0  # hybrid retrieval score
+    unnamed: bool = False  # who-question: the sentence does not name who (only "he" or "she", or not the role asked)
 
 
 @dataclass
@@ -211,6 +213,8 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
         if kind == "person":
             vals = [v for v in vals if not set(terms(v.text)) & named]  # "who, according to Scrocca, ..." is not Scrocca
         vals = [v for v in vals if (_person_like if kind == "person" else _place_like)(v)]
+    if kind == "date":
+        vals = [v for v in vals if _date_fits(v.key, question)]
     if kind == "number" and _SHARE.search(question):
         vals = [v for v in vals if v.key.endswith("%")]
     words = [(m.start(), m.end(), m.group(0), t) for m in re.finditer(r"[^\s\-–—]+", text) for t in terms(m.group(0))[:1]]
@@ -264,6 +268,24 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
     return best, fit(best)
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_ASKS_MONTH = re.compile(r"\b(?:which|what) month\b", re.IGNORECASE)
+_ASKS_YEAR = re.compile(r"\b(?:which|what) year\b", re.IGNORECASE)
+
+
+def _date_fits(key: str, question: str) -> bool:
+    """Returns False for a date that cannot answer the question: its year is not the one the question
+    names ("which month of 2016" is not "June 2017"), or it lacks the part asked for ("which month": "2016")."""
+    parts = key.split("-") if "-" in key and not key.startswith("~") else [None, None, None]
+    year, month = parts[0], parts[1]
+    years = set(_YEAR.findall(question))
+    if years and year not in (None, "?") and year not in years:
+        return False
+    if _ASKS_MONTH.search(question) and month in (None, "?"):
+        return False
+    return not (_ASKS_YEAR.search(question) and year in (None, "?"))
+
+
 def _unit_word(c: Candidate) -> str | None:
     """Returns the first term after the candidate's value: what a number counts ("people")."""
     if c.value is None:
@@ -286,13 +308,81 @@ def _agree(kind: str, a: Value, b: Value) -> bool:
     return a.key == b.key or a.key in b.key or b.key in a.key
 
 
+_PRONOUN_BEFORE = re.compile(r"\b(?:he|she)\s+([\w’'-]+)", re.IGNORECASE)
+_PRONOUN_AFTER = re.compile(r"([\w’'-]+),?\s+(?:he|she)\b", re.IGNORECASE)
+
+
+def _pronoun_agent(text: str, weights: dict[str, float]) -> bool:
+    """Returns True when "he" or "she" stands next to a word of the question ("he told Reuters",
+    "said she"): the sentence says someone did what was asked without naming them."""
+    words = [m.group(1) for pat in (_PRONOUN_BEFORE, _PRONOUN_AFTER) for m in pat.finditer(text)]
+    return any(t in weights for w in words for t in terms(w)[:1])
+
+
+_ROLES = re.compile(
+    r"\b(spokesman|spokesperson|spokeswoman|commander|general|coordinator|reporter|correspondent|minister|secretary|"
+    r"leader|ambassador|mayor|governor|president|king|architect|author|founder|journalist|photographer|envoy|"
+    r"diplomat|director|analyst|historian|writer|editor)\b",
+    re.IGNORECASE,
+)
+
+
+_TIME_UNIT = re.compile(r"(?:seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b", re.IGNORECASE)
+_SUBORDINATE = frozenset(re.findall(r"\w+", "when since before after while until according as because"))
+_VERBS = frozenset(
+    re.findall(
+        r"\w+",
+        "took fled flew fought built led won lost left made held began fell gave drove ran sent shot hit struck kept brought dug "
+        "take flee fly fight build lead win lose leave make hold begin give drive run send shoot strike keep bring dig die "
+        "remain remains stay stays live lives work works return returns serve serves",
+    )
+)
+
+
+def counted_verbs(question: str) -> list[tuple[str, str]]:
+    """Returns what a "how many" question says its counted things did, as (term, word) pairs: "surrendered"
+    in "How many ISIS fighters surrendered to Iraqi forces?". Looks no further than the main clause; empty
+    when the question names no such verb ("How many civilians are still in the battlefield?")."""
+    m = _HOW_MANY.search(question)
+    if not m or _TIME_UNIT.match(m.group(1)):
+        return []  # a span of time is told by "into", "ago", "after", not by the verb: "eight months into the battle"
+    out = []
+    for word in re.findall(r"[A-Za-z’'-]+", m.group(1)):
+        w = word.lower()
+        if w in _SUBORDINATE:
+            break
+        if not word[0].isupper() and ((w.endswith("ed") and len(w) > 4) or w in _VERBS) and (t := terms(w)):
+            out.append((t[0], w))
+    return out
+
+
+def _does(corpus: Corpus, unit: Unit, verbs: list[tuple[str, str]], soft: SoftMatcher | None, verb_fit: float) -> bool:
+    """Returns True when the sentence or its neighbours hold one of the verbs, or the sentence a word at
+    least `verb_fit` similar to one."""
+    if {t for t, _ in verbs} & _near_terms(corpus, unit):
+        return True
+    return soft is not None and max(soft.best([w for _, w in verbs], corpus.text(unit))) >= verb_fit
+
+
+def role_terms(question: str) -> set[str]:
+    """Returns the terms of the roles a who-question names ("Which US general ..." -> general)."""
+    return {t for m in _ROLES.finditer(question) for t in terms(m.group(1))}
+
+
+def _near_terms(corpus: Corpus, unit: Unit) -> set[str]:
+    """Returns the terms of a sentence and its neighbours."""
+    return {t for n in corpus.neighbours(unit) for t in terms(corpus.text(n))}
+
+
 def judge(
-    corpus: Corpus, question: str, hits: list[Hit], dense_weight: float, soft: SoftMatcher | None = None
+    corpus: Corpus, question: str, hits: list[Hit], dense_weight: float, soft: SoftMatcher | None = None, verb_fit: float = 0.0
 ) -> tuple[str, list[Candidate]]:
     """Returns the question's kind and the hits judged against it, most relevant first."""
     kind = question_kind(question)
     weights = _weights(corpus, question)
     surface = _surface(question)
+    roles = role_terms(question) if kind == "person" else set()
+    verbs = counted_verbs(question) if kind == "number" else []
     cands = []
     for h in hits:
         text = corpus.text(h.unit)
@@ -300,7 +390,13 @@ def judge(
         dense = max(h.dense, 0.0)
         rel = dense_weight * dense + (1 - dense_weight) * cov
         value, fit = pick_value(text, kind, question, weights) if kind != "fact" else (None, 0.0)
-        cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused))
+        unnamed = bool(roles) and not roles & _near_terms(corpus, h.unit)  # "which architect": no architect here
+        if unnamed:
+            value, fit = None, 0.0
+        if value is not None and verbs and not _does(corpus, h.unit, verbs, soft, verb_fit):
+            value, fit = None, 0.0  # "how many fighters surrendered": fighters that did something else
+        unnamed = unnamed or (kind == "person" and value is None and _pronoun_agent(text, weights))
+        cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed))
     cands.sort(key=lambda c: -c.relevance)
     return kind, cands
 
@@ -320,7 +416,7 @@ def decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
         ok = sorted(ok, key=lambda c: -getattr(c, cal.rank_by))
     if kind != "fact":
         typed = [c for c in ok if c.value is not None and c.fit >= cal.min_fit]
-        if kind in ("person", "place") and ok[0].value is None and ok[0].coverage >= cal.name_fallback:
+        if kind in ("person", "place") and ok[0].value is None and ok[0].coverage >= cal.name_fallback and not ok[0].unnamed:
             # "who led the operation": the passage holding every word of the question answers it
             # even when what it names is a group, not a person's name
             return Assessment("fact", cands, False, support=[ok[0]])
@@ -417,7 +513,7 @@ def corroborate(corpus: Corpus, question: str, a: Assessment, probes: list[list[
 
 def assess(corpus: Corpus, question: str, hits: list[Hit], cal: Calibration, soft: SoftMatcher | None = None) -> Assessment:
     """Returns the judged candidates, whether to abstain, and the sides when sources disagree."""
-    kind, cands = judge(corpus, question, hits, cal.dense_weight, soft)
+    kind, cands = judge(corpus, question, hits, cal.dense_weight, soft, cal.verb_fit)
     unknown = unknown_names(corpus, question, {h.unit.doc_id for h in hits})
     if unknown:
         return Assessment(kind, cands, True, f"the indexed articles never mention {unknown[0]!r}")
@@ -446,6 +542,24 @@ def unknown_names(corpus: Corpus, question: str, doc_ids: set[str] | None = None
     """Returns the capitalised words of the question (past its first) that no indexed article has:
     a question about "Germany" cannot be answered by articles that never name it."""
     return [w for w in question_names(question) if terms(w) and not _known(corpus, w, doc_ids)]
+
+
+_NAME_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:of\s+|for\s+|the\s+|and\s+)*[A-Z][\w’'-]*)+")
+
+
+def abbreviate(corpus: Corpus, question: str) -> str:
+    """Returns the question with each name of three or more capitalised words that the articles
+    know only by its initials written as those initials ("Operation Inherent Resolve" -> "OIR").
+    Shorter names are left alone: two initials too often spell some other word."""
+
+    def short(m: re.Match[str]) -> str:
+        words = [w for w in m.group(0).split() if w[0].isupper()]
+        initials = "".join(w[0] for w in words)
+        known = all(t in corpus.keyword.vocab for t in terms(m.group(0)))
+        abbreviation = terms(initials)
+        return initials if len(words) >= 3 and not known and abbreviation and abbreviation[0] in corpus.keyword.vocab else m.group(0)
+
+    return _NAME_RUN.sub(short, question)
 
 
 def question_names(question: str) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qa.engine import Engine
-from qa.evidence import Calibration, unknown_names
+from qa.evidence import Calibration, abbreviate, pick_value, unknown_names
 from qa.llm import register_llm
 from qa.settings import Settings
 
@@ -263,3 +263,59 @@ def test_counted_nouns_of_the_same_kind_answer_how_many(tmp_path: Path) -> None:
     assert "4,000" in a.text and "300" not in a.text
     a = engine.answer("How many troops guard the camp?")
     assert "300" in a.text and "4,000" not in a.text
+
+
+@pytest.fixture
+def newsroom(tmp_path: Path) -> Engine:
+    engine = _engine(tmp_path, {
+        "jail.txt": "Jail report\n\nSome 300 prisoners were released from the city jail on Monday.\n"
+        "The jail district is now eight months into its siege.\n"
+        "“The jail district is calm,” he told the radio station.\n",
+        "quay.txt": "Quay news\n\nMayor Anna Kowal opened the new lighthouse on the quay.\n",
+        "works.txt": "Public works\n\n"
+        "Architect Jan Novak designed the town hall on the square.\n"
+        "In October 2016 the army began the siege of the jail district, and after many long weeks of heavy fighting "
+        "in the narrow streets and alleys of the old town near the river, by June 2017 it had taken the port.\n"
+        "OCH spokesman Col. Ann Ray said the harbour would reopen.\n",
+    })
+    engine.calibration = replace(CAL, verb_fit=0.45, name_fallback=0.8, max_missing=1.0)  # an absent word alone never abstains
+    return engine
+
+
+def test_how_many_needs_the_counted_things_to_have_done_what_was_asked(newsroom: Engine) -> None:
+    a = newsroom.answer("How many prisoners were released from the city jail?")
+    assert not a.abstained and "300" in a.text, a.notes
+    trap = "How many prisoners escaped from the city jail?"
+    assert newsroom.answer(trap).abstained  # 300 were released, not escaped
+    a = newsroom.answer("How many months has the siege of the jail district lasted?")
+    assert not a.abstained and "eight" in a.text  # a span of time needs no verb: "eight months into its siege"
+    newsroom.calibration = replace(newsroom.calibration, verb_fit=0.0)
+    assert "300" in newsroom.answer(trap).text
+
+
+def test_who_question_answered_only_by_he_abstains(newsroom: Engine) -> None:
+    a = newsroom.answer("Who told the radio station that the jail district is calm?")
+    assert a.abstained, a.text
+
+
+def test_a_who_question_naming_a_role_needs_that_role(newsroom: Engine) -> None:
+    assert newsroom.answer("Which architect opened the new lighthouse?").abstained  # the mayor did
+    a = newsroom.answer("Which architect designed the town hall?")
+    assert not a.abstained and "Jan Novak" in a.text, a.notes
+
+
+def test_a_year_in_a_date_question_rules_out_other_years(newsroom: Engine) -> None:
+    a = newsroom.answer("In which month of 2016 did the army begin the siege of the jail district?")
+    assert not a.abstained, a.notes
+    assert "October" in a.text and "June" not in a.text, a.text  # the answer centres on its value
+    text = "By June 2017 the army had begun a second siege of the jail district, the first being in October 2016."
+    assert pick_value(text, "date", "In which month of 2016 did the army begin the siege?")[0].text == "October 2016"
+    assert pick_value(text, "date", "When did the army begin the siege?")[0].text == "June 2017"
+    assert pick_value("It ended in 2016.", "date", "In which month of 2016 did it end?")[0] is None  # no month
+
+
+def test_a_long_name_the_articles_abbreviate_is_read_as_its_abbreviation(newsroom: Engine) -> None:
+    assert abbreviate(newsroom.corpus, "Who speaks for Operation Clear Harbour?") == "Who speaks for OCH?"
+    assert abbreviate(newsroom.corpus, "Who is Jan Novak Anna Kowal?") == "Who is Jan Novak Anna Kowal?"  # spelled out
+    a = newsroom.answer("Which spokesman for Operation Clear Harbour said the harbour would reopen?")
+    assert not a.abstained and "Ann Ray" in a.text, a.notes
