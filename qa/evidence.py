@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.keyword import terms
@@ -374,6 +374,24 @@ def _near_terms(corpus: Corpus, unit: Unit) -> set[str]:
     return {t for n in corpus.neighbours(unit) for t in terms(corpus.text(n))}
 
 
+_HEADING_WORDS = 12
+
+
+def _heading(text: str) -> bool:
+    """Returns True for a line that is not a sentence: a headline or a byline (short, no closing stop)."""
+    t = text.rstrip()
+    return bool(t) and len(t.split()) <= _HEADING_WORDS and t[-1] not in ".!?”\"’')"
+
+
+def _byline(corpus: Corpus, unit: Unit) -> Unit | None:
+    """Returns a headline unit spread over the heading line after it ("ISIS extremists losing more ground
+    in Iraq's Mosul" + "Melinda Barton | 29 June, 2017, 09:06"), or None when either is a sentence."""
+    after = corpus.by_pos.get((unit.doc_id, unit.ordinal + 1))
+    if after is None or not _heading(corpus.text(unit)) or not _heading(corpus.text(after)):
+        return None
+    return Unit(f"{unit.id}+{after.id}", unit.doc_id, unit.ordinal, unit.start, after.end)
+
+
 def judge(
     corpus: Corpus, question: str, hits: list[Hit], dense_weight: float, soft: SoftMatcher | None = None, verb_fit: float = 0.0
 ) -> tuple[str, list[Candidate]]:
@@ -390,6 +408,11 @@ def judge(
         dense = max(h.dense, 0.0)
         rel = dense_weight * dense + (1 - dense_weight) * cov
         value, fit = pick_value(text, kind, question, weights) if kind != "fact" else (None, 0.0)
+        if value is None and kind in ("person", "date") and (byline := _byline(corpus, h.unit)) is not None:
+            text = corpus.text(byline)  # "who wrote" / "when was it published": the heading reads with its byline
+            value, fit = pick_value(text, kind, question, weights)
+            h = replace(h, unit=byline) if value is not None else h
+            text = corpus.text(h.unit)
         unnamed = bool(roles) and not roles & _near_terms(corpus, h.unit)  # "which architect": no architect here
         if unnamed:
             value, fit = None, 0.0

@@ -319,3 +319,17 @@ def test_a_long_name_the_articles_abbreviate_is_read_as_its_abbreviation(newsroo
     assert abbreviate(newsroom.corpus, "Who is Jan Novak Anna Kowal?") == "Who is Jan Novak Anna Kowal?"  # spelled out
     a = newsroom.answer("Which spokesman for Operation Clear Harbour said the harbour would reopen?")
     assert not a.abstained and "Ann Ray" in a.text, a.notes
+
+
+def test_a_headline_reads_with_its_byline(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "storm.txt": "Harbour reopens after the winter storm\n\nJan Kos | 3 March, 2021, 10:15\n\n"
+        "Fishing boats left the harbour at dawn, the port authority said.\n",
+        "mill.txt": "Mill news\n\nThe old mill by the quay burned down, firefighters said.\n",
+    })
+    a = engine.answer("Who wrote the report on the harbour reopening after the winter storm?")
+    assert not a.abstained and "Jan Kos" in a.text, a.notes
+    _check_quotes(engine, a)
+    assert a.quotes[0].text.startswith("Harbour reopens") and a.quotes[0].text.endswith("10:15")
+    a = engine.answer("On what date was the report on the harbour reopening after the winter storm published?")
+    assert not a.abstained and "3 March, 2021" in a.text, a.notes
