@@ -46,7 +46,8 @@ class Calibration:
     side_fit: float = 1.01  # a passage whose value fits this well is a side of a conflict however the best scores
     rank_by: str = "relevance"  # which passage answers among the relevant ones: relevance, bm25 or fused
     name_fallback: float = 1.01  # a who/where question's best passage with this coverage answers even with no name in it
-    verb_fit: float = 0.0  # "how many X did V": a number whose sentence lacks V, or a word this close to it, counts something else
+    verb_fit: float = 0.0  # "how many X did V", "when did X V": a number or date whose sentence lacks V, or a word
+    # this close to it, is said of something else
     probe_fit: float = 1.01  # a passage found by searching for a conflict side's passage, whose value is said in
     # this share of the same words (`same_statement`), gives that side's value too
 
@@ -128,14 +129,20 @@ def coverage(
     return got / total, heaviest / total
 
 
-def _person_like(v: Value) -> bool:
-    """Returns True for a name that can be a person's: two words or more, or a title, not an acronym."""
+_SPEECH = re.compile(r"\s+(?:said|says|wrote|writes|told|tells|added|stated|noted|warned|explained)\b")
+
+
+def _person_like(v: Value, text: str = "") -> bool:
+    """Returns True for a name that can be a person's: two words or more, or a title, not an acronym;
+    or one word that speaks in `text` ("...,” Dillon wrote")."""
     if _NOT_PERSON.search(v.text):
         return False
     words = [w for w in v.text.split() if not w.isupper()]
     if any(re.search(r"-(backed|led|based|held|run)$", w) or _DEMONYM.match(w) for w in words):
         return False  # "US-backed Iraqi" describes, it does not name
-    return len(words) >= 2 and not any(w.lower() in NUMBER_WORDS for w in words)
+    if any(w.lower() in NUMBER_WORDS for w in words):
+        return False
+    return len(words) >= 2 or (len(words) == 1 and bool(_SPEECH.match(text, v.end)))
 
 
 def _place_like(v: Value) -> bool:
@@ -212,7 +219,7 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
         vals = [v for v in vals if not set(terms(v.text)) <= asked and not _DEMONYM.match(v.text)]
         if kind == "person":
             vals = [v for v in vals if not set(terms(v.text)) & named]  # "who, according to Scrocca, ..." is not Scrocca
-        vals = [v for v in vals if (_person_like if kind == "person" else _place_like)(v)]
+        vals = [v for v in vals if (_person_like(v, text) if kind == "person" else _place_like(v))]
     if kind == "date":
         vals = [v for v in vals if _date_fits(v.key, question)]
     if kind == "number" and _SHARE.search(question):
@@ -271,11 +278,15 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _ASKS_MONTH = re.compile(r"\b(?:which|what) month\b", re.IGNORECASE)
 _ASKS_YEAR = re.compile(r"\b(?:which|what) year\b", re.IGNORECASE)
+_ASKS_CLOCK = re.compile(r"\bwhat time\b(?! of (?:the )?year)|\btime of day\b", re.IGNORECASE)
 
 
 def _date_fits(key: str, question: str) -> bool:
     """Returns False for a date that cannot answer the question: its year is not the one the question
-    names ("which month of 2016" is not "June 2017"), or it lacks the part asked for ("which month": "2016")."""
+    names ("which month of 2016" is not "June 2017"), or it lacks the part asked for ("which month": "2016";
+    "at what time of day": any day, month or year, as clock times are not read)."""
+    if _ASKS_CLOCK.search(question):
+        return False
     parts = key.split("-") if "-" in key and not key.startswith("~") else [None, None, None]
     year, month = parts[0], parts[1]
     years = set(_YEAR.findall(question))
@@ -339,6 +350,27 @@ _VERBS = frozenset(
 )
 
 
+_DATED_VERBS = frozenset(
+    re.findall(r"\w+", "begin start end fall take capture open close launch enter seize retake reach arrive become build destroy")
+)
+_ASKS_DATE = re.compile(r"\b(?:since when|when|(?:what|which)(?: \w+)? (?:date|day|weekday|year|month|time))\s+(.*)", re.IGNORECASE)
+
+
+def dated_verbs(question: str) -> list[tuple[str, str]]:
+    """Returns the event a "when did X begin" question asks the date of, as (term, word) pairs."""
+    m = _ASKS_DATE.search(question)
+    if not m:
+        return []
+    out = []
+    for word in re.findall(r"[A-Za-z’'-]+", m.group(1)):
+        w = word.lower()
+        if w in _SUBORDINATE:
+            break
+        if w in _DATED_VERBS and (t := terms(w)):
+            out.append((t[0], w))
+    return out
+
+
 def counted_verbs(question: str) -> list[tuple[str, str]]:
     """Returns what a "how many" question says its counted things did, as (term, word) pairs: "surrendered"
     in "How many ISIS fighters surrendered to Iraqi forces?". Looks no further than the main clause; empty
@@ -356,10 +388,30 @@ def counted_verbs(question: str) -> list[tuple[str, str]]:
     return out
 
 
+# irregular verb forms, so that "when did the siege begin" finds "the army began the siege"
+_IRREGULAR = {
+    terms(form)[0]: terms(base)[0]
+    for base, *forms in (
+        line.split()
+        for line in (
+            "begin began begun", "fall fell fallen", "take took taken", "build built", "become became", "leave left",
+            "flee fled", "fly flew flown", "fight fought", "lead led", "win won", "lose lost", "hold held", "give gave given",
+            "drive drove driven", "run ran", "send sent", "shoot shot", "strike struck stricken", "keep kept", "bring brought",
+            "dig dug", "make made", "rise rose risen", "break broke broken", "seek sought", "tell told",
+        )
+    )
+    for form in (base, *forms)
+}
+
+
+def _base(term: str) -> str:
+    return _IRREGULAR.get(term, term)
+
+
 def _does(corpus: Corpus, unit: Unit, verbs: list[tuple[str, str]], soft: SoftMatcher | None, verb_fit: float) -> bool:
     """Returns True when the sentence or its neighbours hold one of the verbs, or the sentence a word at
     least `verb_fit` similar to one."""
-    if {t for t, _ in verbs} & _near_terms(corpus, unit):
+    if {_base(t) for t, _ in verbs} & {_base(t) for t in _near_terms(corpus, unit)}:
         return True
     return soft is not None and max(soft.best([w for _, w in verbs], corpus.text(unit))) >= verb_fit
 
@@ -400,7 +452,7 @@ def judge(
     weights = _weights(corpus, question)
     surface = _surface(question)
     roles = role_terms(question) if kind == "person" else set()
-    verbs = counted_verbs(question) if kind == "number" else []
+    verbs = counted_verbs(question) if kind == "number" else dated_verbs(question) if kind == "date" else []
     cands = []
     for h in hits:
         text = corpus.text(h.unit)
@@ -417,7 +469,7 @@ def judge(
         if unnamed:
             value, fit = None, 0.0
         if value is not None and verbs and not _does(corpus, h.unit, verbs, soft, verb_fit):
-            value, fit = None, 0.0  # "how many fighters surrendered": fighters that did something else
+            value, fit = None, 0.0  # "how many fighters surrendered", "when did Raqqa fall": said of something else
         unnamed = unnamed or (kind == "person" and value is None and _pronoun_agent(text, weights))
         cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed))
     cands.sort(key=lambda c: -c.relevance)

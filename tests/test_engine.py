@@ -333,3 +333,24 @@ def test_a_headline_reads_with_its_byline(tmp_path: Path) -> None:
     assert a.quotes[0].text.startswith("Harbour reopens") and a.quotes[0].text.endswith("10:15")
     a = engine.answer("On what date was the report on the harbour reopening after the winter storm published?")
     assert not a.abstained and "3 March, 2021" in a.text, a.notes
+
+
+def test_a_when_question_needs_the_date_of_the_event_it_names(newsroom: Engine) -> None:
+    a = newsroom.answer("When did the army begin the siege of the jail district?")
+    assert not a.abstained and "October 2016" in a.text, a.notes  # "begin" finds "began"
+    trap = "When did the army end the siege of the jail district?"
+    assert newsroom.answer(trap).abstained  # October 2016 is when it began
+    assert newsroom.answer("At what time of day did the army begin the siege of the jail district?").abstained
+    newsroom.calibration = replace(newsroom.calibration, verb_fit=0.0)
+    assert "October 2016" in newsroom.answer(trap).text
+
+
+def test_a_surname_that_speaks_answers_who(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "port.txt": "Port news\n\n“The new quay will open in spring,” Kowal said on Tuesday.\n",
+        "boats.txt": "Boats\n\nFishing boats left the harbour at dawn.\n",
+    })
+    a = engine.answer("Who said the new quay will open in spring?")
+    assert not a.abstained and "Kowal" in a.text, a.notes
+    a = engine.answer("Who left the harbour at dawn?")  # "Fishing" does not speak: it is not a name
+    assert a.abstained, a.text
