@@ -65,7 +65,7 @@ class Engine:
 
     def read_question(self, question: str) -> tuple[str, list[str]]:
         """Returns the question with whitespace collapsed, cut to the length limit and a long name the
-        articles abbreviate written as they do (`evidence.abbreviate`), and a note if it was cut.
+        articles abbreviate written as they do (`evidence.abbreviate`), and notes saying what was changed.
 
         Raises ValueError for an empty question.
         """
@@ -76,7 +76,10 @@ class Engine:
         if len(q) > self.settings.max_question_chars:
             q = q[: self.settings.max_question_chars]
             notes.append(f"question cut to its first {self.settings.max_question_chars} characters")
-        return abbreviate(self.corpus, q), notes
+        short = abbreviate(self.corpus, q)
+        if short != q:
+            notes.append(f"read as the articles write it: {short!r}")
+        return short, notes
 
     def answer(self, question: str, llm: str | None = None, top_k: int | None = None) -> Answer:
         """Returns a verified answer to `question`.

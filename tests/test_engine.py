@@ -319,6 +319,7 @@ def test_a_long_name_the_articles_abbreviate_is_read_as_its_abbreviation(newsroo
     assert abbreviate(newsroom.corpus, "Who is Jan Novak Anna Kowal?") == "Who is Jan Novak Anna Kowal?"  # spelled out
     a = newsroom.answer("Which spokesman for Operation Clear Harbour said the harbour would reopen?")
     assert not a.abstained and "Ann Ray" in a.text, a.notes
+    assert any("OCH" in n for n in a.notes)  # the reader is told how the question was read
 
 
 def test_a_headline_reads_with_its_byline(tmp_path: Path) -> None:
