@@ -14,7 +14,7 @@ from pathlib import Path
 from index.keyword import terms
 from qa.retrieve import Corpus, Hit, Unit
 from qa.soft import SoftMatcher
-from qa.values import NUMBER_WORDS, Value, dates_agree, numbers_agree, question_kind, values_of
+from qa.values import NUMBER_WORDS, ROLES, Value, dates_agree, numbers_agree, question_kind, values_of
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 SIDE_FIT_RATIO = 0.5  # a conflicting side's value must fit the question at least half as well as the best side's
@@ -330,12 +330,12 @@ def _pronoun_agent(text: str, weights: dict[str, float]) -> bool:
     return any(t in weights for w in words for t in terms(w)[:1])
 
 
-_ROLES = re.compile(
-    r"\b(spokesman|spokesperson|spokeswoman|commander|general|coordinator|reporter|correspondent|minister|secretary|"
-    r"leader|ambassador|mayor|governor|president|king|architect|author|founder|journalist|photographer|envoy|"
-    r"diplomat|director|analyst|historian|writer|editor)\b",
-    re.IGNORECASE,
-)
+_ROLES = re.compile(rf"\b({ROLES})\b", re.IGNORECASE)
+
+
+def role_terms(question: str) -> set[str]:
+    """Returns the terms of the roles a who-question names ("Which US general ..." -> general)."""
+    return {t for m in _ROLES.finditer(question) for t in terms(m.group(1))}
 
 
 _TIME_UNIT = re.compile(r"(?:seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b", re.IGNORECASE)
@@ -416,11 +416,6 @@ def _does(corpus: Corpus, unit: Unit, verbs: list[tuple[str, str]], soft: SoftMa
     return soft is not None and max(soft.best([w for _, w in verbs], corpus.text(unit))) >= verb_fit
 
 
-def role_terms(question: str) -> set[str]:
-    """Returns the terms of the roles a who-question names ("Which US general ..." -> general)."""
-    return {t for m in _ROLES.finditer(question) for t in terms(m.group(1))}
-
-
 def _near_terms(corpus: Corpus, unit: Unit) -> set[str]:
     """Returns the terms of a sentence and its neighbours."""
     return {t for n in corpus.neighbours(unit) for t in terms(corpus.text(n))}
@@ -461,10 +456,10 @@ def judge(
         rel = dense_weight * dense + (1 - dense_weight) * cov
         value, fit = pick_value(text, kind, question, weights) if kind != "fact" else (None, 0.0)
         if value is None and kind in ("person", "date") and (byline := _byline(corpus, h.unit)) is not None:
-            text = corpus.text(byline)  # "who wrote" / "when was it published": the heading reads with its byline
-            value, fit = pick_value(text, kind, question, weights)
-            h = replace(h, unit=byline) if value is not None else h
-            text = corpus.text(h.unit)
+            # "who wrote" / "when was it published": the headline reads with its byline
+            value, fit = pick_value(corpus.text(byline), kind, question, weights)
+            if value is not None:
+                h, text = replace(h, unit=byline), corpus.text(byline)
         unnamed = bool(roles) and not roles & _near_terms(corpus, h.unit)  # "which architect": no architect here
         if unnamed:
             value, fit = None, 0.0

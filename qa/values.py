@@ -41,10 +41,16 @@ class Value:
 
 
 # ---------------------------------------------------------------------------- question kinds
+# the roles a who-question can name ("which architect ..."); "official" and "person" name none in particular
+ROLES = (
+    "spokesman|spokesperson|spokeswoman|commander|general|coordinator|reporter|correspondent|minister|secretary|"
+    "leader|ambassador|mayor|governor|president|king|architect|author|founder|journalist|photographer|envoy|"
+    "diplomat|director|analyst|historian|writer|editor"
+)
 _KIND_PATTERNS = [
     ("date", r"\b(when|(what|which)( \w+)? (date|day|weekday|year|month|time)|since when)\b"),
     ("number", r"\b(how (many|much|old|long|large|big|far|often)|what (number|percentage|share|proportion|fraction|age)|how many)\b"),
-    ("person", r"\b(who|whom|whose|(which|what)( \w+){0,2} (official|spokesman|spokesperson|commander|general|coordinator|person|reporter|correspondent|minister|secretary|leader|ambassador|mayor|governor|president|king|architect|author|founder|journalist|photographer|envoy|diplomat|director|analyst|historian|writer|editor)|name of the( \w+){0,2} (leader|commander|official|spokesman|minister|general|ambassador|mayor|governor|president|architect|author|founder))\b"),
+    ("person", rf"\b(who|whom|whose|(which|what)( \w+){{0,2}} (official|person|{ROLES})|name of the( \w+){{0,2}} (leader|commander|official|spokesman|minister|general|ambassador|mayor|governor|president|architect|author|founder))\b"),
     ("place", r"\b(where|(which|what)( \w+){0,2} (city|town|country|river|neighbou?rhood|district|village|region|hospital))\b"),
 ]
 
