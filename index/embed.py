@@ -39,32 +39,43 @@ def bundled_model_path() -> str:
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 through sentence-transformers, on the CPU (384 dimensions)."""
+    """all-MiniLM-L6-v2 on the CPU (384 dimensions), run as its sentence-transformers folder says
+    (`modules.json`: the transformer, mean pooling over tokens, L2 normalisation; 256 tokens at
+    most) but through transformers directly: importing sentence-transformers costs seconds of
+    every cold start, and the vectors are the same (a test compares them)."""
 
     name = "minilm"
     dim = 384
+    max_tokens = 256
 
     def __init__(self, batch_size: int = 16) -> None:
-        from sentence_transformers import SentenceTransformer
+        import torch
+        from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
+        path = bundled_model_path()
         self.batch_size = batch_size
-        self._model = SentenceTransformer(bundled_model_path(), device="cpu")
+        self._torch = torch
+        self._tokenizer = AutoTokenizer.from_pretrained(path)
+        self._model = AutoModel.from_pretrained(path).eval()
         self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            vecs = self._model.encode(
-                list(texts),
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-        return np.asarray(vecs, dtype=np.float32)
+        torch = self._torch
+        out = []
+        with self._lock, torch.inference_mode():
+            for i in range(0, len(texts), self.batch_size):
+                batch = self._tokenizer(
+                    list(texts[i : i + self.batch_size]), padding=True, truncation=True, max_length=self.max_tokens, return_tensors="pt"
+                )
+                hidden = self._model(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                out.append(torch.nn.functional.normalize(mean, dim=1).numpy())
+        return np.concatenate(out).astype(np.float32)
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")

@@ -87,3 +87,17 @@ def test_unreachable_openai_server_names_the_setting(real_settings: Settings) ->
     )
     with pytest.raises(LLMError, match="QA_OPENAI_BASE_URL"):
         Engine(settings).answer("How many civilians remain in the battlefield?")
+
+
+def test_the_embedder_gives_the_vectors_sentence_transformers_gives() -> None:
+    import numpy as np
+    from sentence_transformers import SentenceTransformer
+
+    from index.embed import MiniLMEmbedder, bundled_model_path
+
+    texts = [line for text in TEXTS.values() for line in text.splitlines() if line.strip()][:40]
+    texts.append("How old is the Grand al-Nuri Mosque? " * 80)  # longer than the 256-token limit
+    ours = MiniLMEmbedder().embed(texts)
+    theirs = SentenceTransformer(bundled_model_path(), device="cpu").encode(texts, normalize_embeddings=True)
+    assert ours.shape == (len(texts), 384)
+    assert np.abs(ours - theirs).max() < 1e-5
