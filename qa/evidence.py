@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.keyword import terms
 from qa.retrieve import Corpus, Hit, Unit
 from qa.soft import SoftMatcher
-from qa.values import NUMBER_WORDS, ROLES, Value, dates_agree, numbers_agree, question_kind, values_of
+from qa.values import DATE_ASK, NUMBER_WORDS, ROLES, Value, dates_agree, numbers_agree, question_kind, values_of
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 SIDE_FIT_RATIO = 0.5  # a conflicting side's value must fit the question at least half as well as the best side's
@@ -353,22 +354,13 @@ _VERBS = frozenset(
 _DATED_VERBS = frozenset(
     re.findall(r"\w+", "begin start end fall take capture open close launch enter seize retake reach arrive become build destroy")
 )
-_ASKS_DATE = re.compile(r"\b(?:since when|when|(?:what|which)(?: \w+)? (?:date|day|weekday|year|month|time))\s+(.*)", re.IGNORECASE)
+_ASKS_DATE = re.compile(DATE_ASK + r"\s+(?P<rest>.*)", re.IGNORECASE)
 
 
 def dated_verbs(question: str) -> list[tuple[str, str]]:
     """Returns the event a "when did X begin" question asks the date of, as (term, word) pairs."""
     m = _ASKS_DATE.search(question)
-    if not m:
-        return []
-    out = []
-    for word in re.findall(r"[A-Za-z’'-]+", m.group(1)):
-        w = word.lower()
-        if w in _SUBORDINATE:
-            break
-        if w in _DATED_VERBS and (t := terms(w)):
-            out.append((t[0], w))
-    return out
+    return _clause_verbs(m.group("rest"), lambda word: word.lower() in _DATED_VERBS) if m else []
 
 
 def counted_verbs(question: str) -> list[tuple[str, str]]:
@@ -378,12 +370,22 @@ def counted_verbs(question: str) -> list[tuple[str, str]]:
     m = _HOW_MANY.search(question)
     if not m or _TIME_UNIT.match(m.group(1)):
         return []  # a span of time is told by "into", "ago", "after", not by the verb: "eight months into the battle"
+
+    def verb(word: str) -> bool:
+        w = word.lower()
+        return not word[0].isupper() and ((w.endswith("ed") and len(w) > 4) or w in _VERBS)
+
+    return _clause_verbs(m.group(1), verb)
+
+
+def _clause_verbs(text: str, is_verb: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """Returns the (term, lower-cased word) of each verb in `text` up to its first subordinate clause."""
     out = []
-    for word in re.findall(r"[A-Za-z’'-]+", m.group(1)):
+    for word in re.findall(r"[A-Za-z’'-]+", text):
         w = word.lower()
         if w in _SUBORDINATE:
             break
-        if not word[0].isupper() and ((w.endswith("ed") and len(w) > 4) or w in _VERBS) and (t := terms(w)):
+        if is_verb(word) and (t := terms(w)):
             out.append((t[0], w))
     return out
 
@@ -408,12 +410,12 @@ def _base(term: str) -> str:
     return _IRREGULAR.get(term, term)
 
 
-def _does(corpus: Corpus, unit: Unit, verbs: list[tuple[str, str]], soft: SoftMatcher | None, verb_fit: float) -> bool:
-    """Returns True when the sentence or its neighbours hold one of the verbs, or the sentence a word at
-    least `verb_fit` similar to one."""
-    if {_base(t) for t, _ in verbs} & {_base(t) for t in _near_terms(corpus, unit)}:
+def _does(text: str, near: set[str], verbs: list[tuple[str, str]], soft: SoftMatcher | None, verb_fit: float) -> bool:
+    """Returns True when the sentence or its neighbours (`near`: their terms) hold one of the verbs, or
+    the sentence a word at least `verb_fit` similar to one."""
+    if {_base(t) for t, _ in verbs} & {_base(t) for t in near}:
         return True
-    return soft is not None and max(soft.best([w for _, w in verbs], corpus.text(unit))) >= verb_fit
+    return soft is not None and max(soft.best([w for _, w in verbs], text)) >= verb_fit
 
 
 def _near_terms(corpus: Corpus, unit: Unit) -> set[str]:
@@ -460,10 +462,11 @@ def judge(
             value, fit = pick_value(corpus.text(byline), kind, question, weights)
             if value is not None:
                 h, text = replace(h, unit=byline), corpus.text(byline)
-        unnamed = bool(roles) and not roles & _near_terms(corpus, h.unit)  # "which architect": no architect here
+        near = _near_terms(corpus, h.unit) if roles or verbs else set()
+        unnamed = bool(roles) and not roles & near  # "which architect": no architect here
         if unnamed:
             value, fit = None, 0.0
-        if value is not None and verbs and not _does(corpus, h.unit, verbs, soft, verb_fit):
+        if value is not None and verbs and not _does(text, near, verbs, soft, verb_fit):
             value, fit = None, 0.0  # "how many fighters surrendered", "when did Raqqa fall": said of something else
         unnamed = unnamed or (kind == "person" and value is None and _pronoun_agent(text, weights))
         cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed))
