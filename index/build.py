@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.chunking import retrieval_chunks, sentence_units
+from index.chunking import SPLITTING, retrieval_chunks, sentence_units
 from index.documents import DEFAULT_MAX_BYTES, Document, Skipped, load_documents
 from index.embed import Embedder
 from index.store import StoreConfig, VectorStore
@@ -144,7 +144,7 @@ def build_index(
                 store.delete_doc(replaced)  # the file changed and with it its content-hash id
                 report.removed.append(replaced)
             old = stored.get(doc.doc_id)
-            if old is not None and old.sha == doc.sha:
+            if old is not None and old.sha == doc.sha and old.splitting == SPLITTING:
                 report.unchanged.append(doc.doc_id)
             else:
                 todo.append(doc)

@@ -20,6 +20,9 @@ ABBREVIATIONS = frozenset(
     ["mr", "mrs", "ms", "dr", "prof", "gen", "brig", "col", "lt", "maj", "capt", "sgt", "cpl", "pvt", "adm", "cmdr", "gov", "sen", "rep", "rev", "st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "dept", "est", "fig", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m"]
 )
 
+# Names the way documents are split; an index made another way is re-split on the next run.
+SPLITTING = "sentences-2/chunks-200-40-own-sentences"
+
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
 
@@ -89,13 +92,25 @@ def sentence_units(doc: Document) -> list[Span]:
     ]
 
 
+def sentence_pieces(text: str) -> list[str]:
+    """Returns `text` cut at the starts of its sentences; the pieces join back to `text`.
+
+    The splitter's sentence step: the same sentences as the evidence units, and no NLTK import
+    (its default punkt tokenizer costs about 1.5 s of every indexing process)."""
+    cuts = [s for s, _ in sentence_spans(text)][1:]
+    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True) if b > a]
+
+
 @lru_cache(maxsize=4)
 def _splitter(chunk_size: int, chunk_overlap: int):  # type: ignore[no-untyped-def]
     from llama_index.core.node_parser import SentenceSplitter
     from llama_index.core.utils import get_tokenizer
 
     return SentenceSplitter(
-        chunk_size=chunk_size, chunk_overlap=chunk_overlap, tokenizer=get_tokenizer()
+        chunk_size=chunk_size,
+        chunk_overlap=chunk_overlap,
+        tokenizer=get_tokenizer(),
+        chunking_tokenizer_fn=sentence_pieces,
     )
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from index.chunking import Span
+from index.chunking import SPLITTING, Span
 from index.documents import Document
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -50,6 +50,7 @@ class StoredDoc:
     source: str
     n_units: int
     text: str
+    splitting: str = ""  # chunking.SPLITTING when the document was indexed ("" before it was kept)
 
 
 def _client(config: StoreConfig) -> Any:
@@ -110,7 +111,7 @@ class VectorStore:
 
     def commit_doc(self, doc: Document, n_units: int, vec: np.ndarray) -> None:
         """Writes the document record, which makes its units visible."""
-        meta = {"title": doc.title, "sha": doc.sha, "source": doc.source, "n_units": n_units}
+        meta = {"title": doc.title, "sha": doc.sha, "source": doc.source, "n_units": n_units, "splitting": SPLITTING}
         self._upsert("doc", [doc.doc_id], vec.reshape(1, -1), [doc.text], [meta])
 
     def delete_doc(self, doc_id: str) -> None:
@@ -140,7 +141,9 @@ class VectorStore:
         out = {}
         for row in self._get_all("doc", ["metadatas", "documents"]):
             m = row["metadatas"]
-            out[row["id"]] = StoredDoc(row["id"], m["title"], m["sha"], m.get("source", ""), int(m["n_units"]), row["documents"])
+            out[row["id"]] = StoredDoc(
+                row["id"], m["title"], m["sha"], m.get("source", ""), int(m["n_units"]), row["documents"], m.get("splitting", "")
+            )
         return out
 
     def span_rows(self, kind: str, with_vectors: bool = False) -> list[dict[str, Any]]:

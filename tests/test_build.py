@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from index.build import build_index, index_lock, remove_document
-from index.chunking import sentence_units
+from index.chunking import SPLITTING, sentence_units
 from index.documents import load_documents, read_document
 from index.embed import HashingEmbedder
 from index.store import StoreConfig, VectorStore
@@ -36,6 +36,15 @@ def test_reindexing_unchanged_seeds_does_no_work_and_makes_no_duplicates(tmp_pat
     assert len(units) == len({r["id"] for r in units}) == store.count("unit")
     expected = sum(len(sentence_units(d)) for d in load_documents([seeds_copy])[0])
     assert store.count("unit") == expected
+
+
+def test_an_index_split_another_way_is_split_again(tmp_path: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = StoreConfig(tmp_path / "idx")
+    build_index(config, EMB, [seeds_copy])
+    assert {d.splitting for d in VectorStore(config).docs().values()} == {SPLITTING}
+    monkeypatch.setattr("index.build.SPLITTING", "a newer way")
+    again = build_index(config, EMB, [seeds_copy])
+    assert len(again.updated) == 5 and again.units > 50 and again.unchanged == []
 
 
 def test_changed_document_replaces_its_units(tmp_path: Path, seeds_copy: Path) -> None:

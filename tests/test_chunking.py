@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.chunking import retrieval_chunks, sentence_spans, sentence_units
+from index.chunking import retrieval_chunks, sentence_pieces, sentence_spans, sentence_units
 from index.documents import Document, load_documents
 from tests.conftest import SEEDS
 
@@ -57,6 +57,15 @@ def test_sentence_offsets_hold_on_any_text(text: str) -> None:
         assert 0 <= s < e <= len(text) and s >= last
         assert text[s:e].strip() == text[s:e]
         last = e
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\n“”’A1,é\u00a0\t")), max_size=300))
+def test_splitter_sentence_pieces_join_back_and_start_at_sentences(text: str) -> None:
+    pieces = sentence_pieces(text)
+    assert "".join(pieces) == text
+    cuts = [sum(len(p) for p in pieces[:i]) for i in range(1, len(pieces))]
+    assert cuts == [s for s, _ in sentence_spans(text)][1:]
 
 
 def test_retrieval_chunks_hold_on_generated_doc(tmp_path: Path) -> None:
