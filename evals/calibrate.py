@@ -5,7 +5,10 @@
 Retrieval runs once per question; the grid then re-decides each question from the same
 judged candidates (about eight minutes on 2 cores). Then `verb_fit`, which changes how the
 candidates are judged, and `probe_fit`, which only decides which articles a conflict cites,
-are each swept alone with the grid's best thresholds.
+are each swept alone with the grid's best thresholds. Last, the answer gate (`evals.gate`) is
+fitted on the questions those thresholds answer with one side, and its threshold is chosen together
+with `min_relevance` and `min_coverage` (the gate and they trade the same refusals), each dev
+question scored by a gate fitted without it.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from typing import Any
 from tqdm import tqdm
 
 from evals.dataset import load_items
+from evals.gate import THRESHOLDS, fit_gate, out_of_fold
 from evals.metrics import matches
 from qa import get_engine
 from qa.compose import extractive_text
-from qa.evidence import CALIBRATION_FILE, Calibration, corroborate, decide, judge, unknown_names
+from qa.evidence import CALIBRATION_FILE, Calibration, corroborate, decide, gate_features, judge, unknown_names
 from qa.retrieve import retrieve
 from qa.settings import Settings
 
@@ -69,12 +73,43 @@ def main(argv: list[str] | None = None) -> None:
     unknown = {it.id for it in items if unknown_names(corpus, asked[it.id], {h.unit.doc_id for h in hits[it.id]})}
     answerable = sum(it.answerable for it in items)
 
-    def score(cal: Calibration, judged: dict[tuple[str, float], Any]) -> tuple[float, float]:
-        """Returns (share of dev questions right, -false abstentions); settings over the false-abstention cap lose."""
-        right, abstain_wrong = 0, 0
+    def gated(cal: Calibration, judged: dict[tuple[str, float], Any]) -> Calibration:
+        """Returns `cal` with the answer gate fitted on the dev questions it answers with one side,
+        and the gate's threshold, `min_relevance` and `min_coverage` chosen together by `score`, each
+        question scored by a gate fitted on the folds without it."""
+        ids, rows, labels = [], [], []
         for it in items:
             kind, cands = judged[(it.id, cal.dense_weight)]
             a = decide(kind, cands, cal)
+            if a.abstain or a.sides or it.id in unknown:
+                continue
+            ids.append(it.id)
+            rows.append(gate_features(a.support[0], a.candidates))
+            labels.append(it.answerable)
+        fit = fit_gate(rows, labels)
+        unseen = dict(zip(ids, out_of_fold(rows, labels), strict=True))
+        print(
+            f"gate: {fit.traps} traps and {fit.answerable} answerable questions answered with one side; "
+            f"cross-validated (threshold, traps refused, answerable lost): {fit.table}"
+        )
+        choices = itertools.product((0.0, *THRESHOLDS), GRID["min_relevance"], GRID["min_coverage"])
+        scored = []
+        for gate_min, min_relevance, min_coverage in choices:
+            c = replace(cal, gate=fit.weights, gate_min=gate_min, min_relevance=min_relevance, min_coverage=min_coverage)
+            scored.append((score(c, judged, unseen), -gate_min, c))
+        (acc, neg_false), _, chosen = max(scored, key=lambda s: (s[0], s[1]))
+        print(f"gate under {chosen.gate_min} with min_relevance {chosen.min_relevance}, min_coverage {chosen.min_coverage}: "
+              f"{acc:.3f} of dev questions right, {-neg_false} false abstentions (questions scored out of fold)")
+        return chosen
+
+    def score(cal: Calibration, judged: dict[tuple[str, float], Any], gates: dict[str, tuple[float, ...]] | None = None) -> tuple[float, float]:
+        """Returns (share of dev questions right, -false abstentions); settings over the false-abstention cap lose.
+        With `gates`, a question is gated by its own weights (a gate fitted without it), when it has some."""
+        right, abstain_wrong = 0, 0
+        for it in items:
+            kind, cands = judged[(it.id, cal.dense_weight)]
+            own = gates.get(it.id) if gates is not None and cal.gate_min > 0 else None
+            a = decide(kind, cands, replace(cal, gate=own) if own else cal)
             abstain = a.abstain or it.id in unknown
             if not it.answerable:
                 right += abstain
@@ -128,7 +163,9 @@ def main(argv: list[str] | None = None) -> None:
 
     cal = replace(cal, probe_fit=max(PROBE_FIT, key=lambda f: (*conflict_score(f), f)))
     shown, _ = conflict_score(cal.probe_fit)
-    print(f"dev: {acc:.3f} of questions right, {-neg_false} false abstentions, {shown} conflicts shown with {asdict(cal)}")
+    cal = gated(cal, judged)
+    print(f"dev, thresholds before the gate: {acc:.3f} of questions right, {-neg_false} false abstentions, {shown} conflicts shown")
+    print(f"calibration: {asdict(cal)}")
     if not args.dry_run:
         CALIBRATION_FILE.write_text(json.dumps(asdict(cal), indent=2) + "\n")
         print(f"wrote {CALIBRATION_FILE}")

@@ -7,8 +7,9 @@ of the eval questions only (`python -m evals.calibrate`).
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -51,12 +52,15 @@ class Calibration:
     # this close to it, is said of something else
     probe_fit: float = 1.01  # a passage found by searching for a conflict side's passage, whose value is said in
     # this share of the same words (`same_statement`), gives that side's value too
+    gate: tuple[float, ...] = ()  # logistic weights (intercept first) over `gate_features` of the answering passage
+    gate_min: float = 0.0  # an answer whose passage scores below this is refused (questions with a conflict excepted)
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
         """Returns the stored calibration, or the defaults when there is none."""
         if path.exists():
-            return cls(**json.loads(path.read_text()))
+            stored = json.loads(path.read_text())
+            return cls(**stored | {"gate": tuple(stored.get("gate", ()))})
         return cls()
 
 
@@ -157,6 +161,9 @@ _CLAUSE_BREAK = re.compile(r"[;:—–]|\.\s")
 _WINDOWS = {"number": (30, 60), "date": (60, 40), "name": (50, 50)}  # chars at which a term counts half
 _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re.IGNORECASE)
 _SHARE = re.compile(r"\b(share|percentage|proportion|percent|fraction)\b", re.IGNORECASE)
+# "how much did it cost" is answered by a sum of money, never by a count ("862,000 people")
+_ASKS_MONEY = re.compile(r"(?<!human )\b(costs?|costing|price[sd]?|spen[dt]|spending|budget|paid|pay|worth|fund(?:s|ed|ing)?|expensive)\b", re.IGNORECASE)
+_MONEY = re.compile(r"[$€£]|\b(?:dollars?|euros?|pounds?|dinars?|usd|eur|gbp)\b", re.IGNORECASE)
 _DEMONYM = re.compile(r"^(\w+(ish|ian|ese)|Iraqi|Israeli|Saudi|Kuwaiti|Yemeni|Pakistani|Omani|Qatari|Emirati|Bangladeshi|Somali)\b")
 
 
@@ -225,6 +232,8 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
         vals = [v for v in vals if _date_fits(v.key, question)]
     if kind == "number" and _SHARE.search(question):
         vals = [v for v in vals if v.key.endswith("%")]
+    if kind == "number" and _ASKS_MONEY.search(question):
+        vals = [v for v in vals if _MONEY.search(text[max(0, v.start - 4) : v.end + 12])]
     words = [(m.start(), m.end(), m.group(0), t) for m in re.finditer(r"[^\s\-–—]+", text) for t in terms(m.group(0))[:1]]
     if kind == "number" and vals:
         counted = counted_terms(question)
@@ -415,7 +424,19 @@ def _does(text: str, near: set[str], verbs: list[tuple[str, str]], soft: SoftMat
     the sentence a word at least `verb_fit` similar to one."""
     if {_base(t) for t, _ in verbs} & {_base(t) for t in near}:
         return True
-    return soft is not None and max(soft.best([w for _, w in verbs], text)) >= verb_fit
+    if soft is None:
+        return False
+    # a verb is compared with the sentence's verbs only: "destroyed" is nearer "back" than "reopened"
+    said = " ".join(w for w in re.findall(r"[a-z]+", text.lower()) if _verb_like(w))
+    return max(soft.best([w for _, w in verbs], said)) >= verb_fit
+
+
+def _verb_like(word: str) -> bool:
+    """Returns True for a lower-case word that reads as a verb: a past or -ing form, or a listed verb."""
+    if (len(word) > 4 and word.endswith(("ed", "ing"))) or word in _VERBS:
+        return True
+    t = terms(word)
+    return bool(t) and t[0] in _IRREGULAR
 
 
 def _near_terms(corpus: Corpus, unit: Unit) -> set[str]:
@@ -474,8 +495,43 @@ def judge(
     return kind, cands
 
 
+GATE_FEATURES = ("relevance", "coverage", "missing", "fit", "dense", "bm25 / 10", "margin over the next passage", "gives a value")
+
+
+def gate_features(best: Candidate, cands: list[Candidate]) -> list[float]:
+    """Returns what the answer gate weighs about the passage chosen to answer (`GATE_FEATURES`)."""
+    margin = best.relevance - max((c.relevance for c in cands if c is not best), default=0.0)
+    return [best.relevance, best.coverage, best.missing, best.fit, best.dense, best.bm25 / 10, margin, float(best.value is not None)]
+
+
+def answer_score(weights: Sequence[float], features: Sequence[float]) -> float:
+    """Returns the logistic score, in 0-1, that a passage with these features answers its question."""
+    z = weights[0] + sum(w * x for w, x in zip(weights[1:], features, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def _gated(a: Assessment, cal: Calibration) -> Assessment:
+    """Returns `a`, or an abstention when its one-sided answer scores under `gate_min`.
+
+    The lexical checks pass many an on-topic passage that answers a neighbouring question; what
+    such a passage looks like (weak keyword match, no lead over the next passage, ...) is learnt
+    from dev questions by `evals.calibrate`. A conflict is never gated: two articles giving
+    values is not what an unanswerable question looks like.
+    """
+    if not cal.gate or a.abstain or a.sides or not a.support:
+        return a
+    score = answer_score(cal.gate, gate_features(a.support[0], a.candidates))
+    if score >= cal.gate_min:
+        return a
+    return Assessment(a.kind, a.candidates, True, f"the best passage looks unlike an answer (answer score {score:.2f} < {cal.gate_min:.2f})")
+
+
 def decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
     """Returns whether to abstain, the supporting passages, and the sides when documents disagree."""
+    return _gated(_decide(kind, cands, cal), cal)
+
+
+def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
     if not cands:
         return Assessment(kind, cands, True, "nothing is indexed")
     ok = [
@@ -596,7 +652,9 @@ def assess(corpus: Corpus, question: str, hits: list[Hit], cal: Calibration, sof
 def _known(corpus: Corpus, word: str, doc_ids: set[str] | None) -> bool:
     """Returns True when the corpus has the word, an abbreviation of it ("Brig." for "Brigadier"),
     or, for an acronym, words with its initials ("UN": "United Nations") in one of `doc_ids`
-    (the retrieved documents: scanning every article's text would not scale)."""
+    (the retrieved documents: scanning every article's text would not scale). A possessive is the
+    name itself: "UN's" is "UN"."""
+    word = re.sub(r"[’']s$", "", word)
     vocab = corpus.keyword.vocab
     ts = terms(word)
     if all(t in vocab for t in ts):

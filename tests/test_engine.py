@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from qa.engine import Engine
-from qa.evidence import Calibration, abbreviate, pick_value, unknown_names
+from qa.evidence import Calibration, _does, abbreviate, pick_value, unknown_names
 from qa.llm import register_llm
 from qa.settings import Settings
+from qa.values import question_kind
 
 CAL = Calibration(min_relevance=0.3, min_coverage=0.3, conflict_margin=0.15, dense_weight=0.5, min_fit=0.0, max_missing=0.4)
 
@@ -226,6 +228,9 @@ def test_a_name_no_article_mentions_means_abstention(harbour: Engine) -> None:
     # an acronym of words the articles use, and an abbreviation they use, are known names
     assert unknown_names(harbour.corpus, "What did the UN and Colonel Marek say?") == []
     assert unknown_names(harbour.corpus, "What did the EU and Colonel Smith say?") == ["EU", "Smith"]
+    # a possessive is the name itself
+    assert unknown_names(harbour.corpus, "What did the UN’s aid workers and Marek's police do?") == []
+    assert unknown_names(harbour.corpus, "What did the EU's aid workers do?") == ["EU's"]
 
 
 @pytest.fixture
@@ -355,3 +360,42 @@ def test_a_surname_that_speaks_answers_who(tmp_path: Path) -> None:
     assert not a.abstained and "Kowal" in a.text, a.notes
     a = engine.answer("Who left the harbour at dawn?")  # "Fishing" does not speak: it is not a name
     assert a.abstained, a.text
+
+
+def test_the_answer_gate_refuses_a_one_sided_answer_that_scores_low_but_never_a_conflict(crafted: Engine) -> None:
+    question = "How much will the repairs cost?"
+    assert not crafted.answer(question).abstained
+    crafted.calibration = replace(CAL, gate=(-8.0, *[0.0] * 8), gate_min=0.5)  # every passage scores about 0.0003
+    refused = crafted.answer(question)
+    assert refused.abstained and "answer score 0.00 < 0.50" in refused.notes[-1]
+    both = crafted.answer("How old is the Blue Bridge?")
+    assert not both.abstained and both.conflicts
+    crafted.calibration = replace(CAL, gate=(8.0, *[0.0] * 8), gate_min=0.5)
+    assert not crafted.answer(question).abstained
+
+
+def test_a_question_about_cost_needs_a_sum_of_money(crafted: Engine) -> None:
+    a = crafted.answer("What will the repairs cost?")  # a "what ... cost" question asks a number
+    assert not a.abstained and "2 million" in a.text
+    assert crafted.answer("How much does a fish market stall cost every Friday morning?").abstained  # "six" is no price
+    assert question_kind("What is the estimated price of the new footpath?") == "number"
+    assert question_kind("What was the human cost of the flood?") == "number"  # a count of people: any number answers
+    assert pick_value("About 300 people died, costing the town dearly.", "number", "What was the human cost of the flood?")[0] is not None
+
+
+class WordSoft:
+    """A fake soft matcher: a query word is close (0.9) to the words listed for it, far from the rest."""
+
+    def __init__(self, close: dict[str, set[str]]) -> None:
+        self.close = close
+
+    def best(self, queries: list[str], text: str) -> list[float]:
+        words = set(re.findall(r"[a-z]+", text.lower()))
+        return [0.9 if self.close.get(q, set()) & words else 0.0 for q in queries]
+
+
+def test_an_asked_verb_is_matched_softly_against_verbs_only() -> None:
+    soft = WordSoft({"destroyed": {"back", "burned"}})
+    verbs = [("destroy", "destroyed")]
+    assert not _does("Since spring, 320 of 400 schools have reopened and families came back.", set(), verbs, soft, 0.45)  # type: ignore[arg-type]
+    assert _does("Last year 40 schools burned down.", set(), verbs, soft, 0.45)  # type: ignore[arg-type]

@@ -1,0 +1,47 @@
+"""The answer gate's fit: a logistic score learnt from dev questions, its threshold by cross-validation."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from evals.gate import fit_gate, fit_logistic, folds, out_of_fold, scores
+
+
+def _rows(n: int, seed: int, signal: float) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.85).astype(float)  # few traps, as on dev
+    x = rng.normal(size=(n, 3))
+    x[:, 0] += signal * (2 * y - 1)  # the first feature tells answerable from traps by `signal`
+    return x, y
+
+
+def test_logistic_fit_learns_the_feature_that_separates_and_weighs_both_classes() -> None:
+    x, y = _rows(400, 1, 2.0)
+    w = fit_logistic(x, y)
+    assert w[1] > 1.0 and w[1] > 3 * max(abs(w[2]), abs(w[3]))
+    p = scores(w, x)
+    assert p[y == 0].mean() < 0.3 < 0.7 < p[y == 1].mean()
+    # classes are weighted equally: with a weak signal the rare traps still score under one half
+    x, y = _rows(400, 1, 0.5)
+    p = scores(fit_logistic(x, y), x)
+    assert p[y == 0].mean() < 0.5 < p[y == 1].mean()
+
+
+def test_cross_validation_shows_traps_refused_only_when_a_feature_tells_them_apart() -> None:
+    x, y = _rows(200, 2, 2.5)
+    fit = fit_gate(x.tolist(), (y == 1).tolist())
+    assert fit.traps == int((y == 0).sum()) and fit.answerable == int(y.sum()) and len(fit.weights) == 4
+    assert max(caught - lost for _, caught, lost in fit.table) > 0.5 * fit.traps
+    x, y = _rows(200, 3, 0.0)
+    noise = fit_gate(x.tolist(), (y == 1).tolist())
+    assert max(caught - lost for _, caught, lost in noise.table) < 0.2 * noise.traps
+
+
+def test_out_of_fold_weights_never_saw_their_row() -> None:
+    x, y = _rows(100, 4, 1.0)
+    own = out_of_fold(x.tolist(), (y == 1).tolist())
+    assert len(own) == 100 and len(set(own)) == 5  # one gate per fold
+    for test in folds(y, 5, 0):
+        train = np.setdiff1d(np.arange(100), test)
+        expected = tuple(float(v) for v in fit_logistic(x[train], y[train]))
+        assert all(own[int(i)] == expected for i in test)
