@@ -73,10 +73,7 @@ def fit_gate(features: Sequence[Sequence[float]], answerable: Sequence[bool], ro
     caught = dict.fromkeys(THRESHOLDS, 0.0)
     lost = dict.fromkeys(THRESHOLDS, 0.0)
     for seed in range(rounds):
-        p = np.zeros(len(y))
-        for test in folds(y, k, seed):
-            train = np.setdiff1d(np.arange(len(y)), test)
-            p[test] = scores(fit_logistic(x[train], y[train]), x[test])
+        p = np.array([scores(np.asarray(w), row) for w, row in zip(out_of_fold(x, y, k, seed), x, strict=True)])
         for t in THRESHOLDS:
             caught[t] += float(((p < t) & (y == 0)).sum()) / rounds
             lost[t] += float(((p < t) & (y == 1)).sum()) / rounds
@@ -88,7 +85,7 @@ def fit_gate(features: Sequence[Sequence[float]], answerable: Sequence[bool], ro
     )
 
 
-def out_of_fold(features: Sequence[Sequence[float]], answerable: Sequence[bool], k: int = 5, seed: int = 0) -> list[tuple[float, ...]]:
+def out_of_fold(features: Sequence[Sequence[float]] | np.ndarray, answerable: Sequence[bool] | np.ndarray, k: int = 5, seed: int = 0) -> list[tuple[float, ...]]:
     """Returns, for each row, the weights of a gate fitted on the other folds: scoring a question
     with them says what the gate would do on a question it never saw."""
     x = np.asarray(features, dtype=float)

@@ -1,4 +1,4 @@
-"""The answer gate's fit: a logistic score learnt from dev questions, its threshold by cross-validation."""
+"""The answer gate's fit: a logistic score learnt from dev questions, cross-validated, and out-of-fold weights."""
 
 from __future__ import annotations
 
