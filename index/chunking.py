@@ -20,8 +20,9 @@ ABBREVIATIONS = frozenset(
     ["mr", "mrs", "ms", "dr", "prof", "gen", "brig", "col", "lt", "maj", "capt", "sgt", "cpl", "pvt", "adm", "cmdr", "gov", "sen", "rep", "rev", "st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "dept", "est", "fig", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m"]
 )
 
+CHUNK_TOKENS, CHUNK_OVERLAP = 200, 40  # retrieval chunks: SentenceSplitter's size and overlap, in tokens
 # Names the way documents are split; an index made another way is re-split on the next run.
-SPLITTING = "sentences-2/chunks-200-40-own-sentences"
+SPLITTING = f"sentences-2/chunks-{CHUNK_TOKENS}-{CHUNK_OVERLAP}-own-sentences"
 
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
@@ -114,7 +115,7 @@ def _splitter(chunk_size: int, chunk_overlap: int):  # type: ignore[no-untyped-d
     )
 
 
-def retrieval_chunks(doc: Document, chunk_size: int = 200, chunk_overlap: int = 40) -> list[Span]:
+def retrieval_chunks(doc: Document, chunk_size: int = CHUNK_TOKENS, chunk_overlap: int = CHUNK_OVERLAP) -> list[Span]:
     """Returns the document's retrieval chunks from llama-index's SentenceSplitter, located by offset.
 
     The splitter may drop or squeeze whitespace between pieces; each chunk is located by

@@ -379,12 +379,12 @@ def counted_verbs(question: str) -> list[tuple[str, str]]:
     m = _HOW_MANY.search(question)
     if not m or _TIME_UNIT.match(m.group(1)):
         return []  # a span of time is told by "into", "ago", "after", not by the verb: "eight months into the battle"
+    return _clause_verbs(m.group(1), lambda word: not word[0].isupper() and _past_or_listed(word.lower()))
 
-    def verb(word: str) -> bool:
-        w = word.lower()
-        return not word[0].isupper() and ((w.endswith("ed") and len(w) > 4) or w in _VERBS)
 
-    return _clause_verbs(m.group(1), verb)
+def _past_or_listed(word: str) -> bool:
+    """Returns True for a lower-case past form ("surrendered") or a listed verb."""
+    return (word.endswith("ed") and len(word) > 4) or word in _VERBS
 
 
 def _clause_verbs(text: str, is_verb: Callable[[str], bool]) -> list[tuple[str, str]]:
@@ -433,7 +433,7 @@ def _does(text: str, near: set[str], verbs: list[tuple[str, str]], soft: SoftMat
 
 def _verb_like(word: str) -> bool:
     """Returns True for a lower-case word that reads as a verb: a past or -ing form, or a listed verb."""
-    if (len(word) > 4 and word.endswith(("ed", "ing"))) or word in _VERBS:
+    if _past_or_listed(word) or (len(word) > 4 and word.endswith("ing")):
         return True
     t = terms(word)
     return bool(t) and t[0] in _IRREGULAR
