@@ -16,7 +16,18 @@ from pathlib import Path
 from index.keyword import terms
 from qa.retrieve import Corpus, Hit, Unit
 from qa.soft import SoftMatcher
-from qa.values import DATE_ASK, NUMBER_WORDS, ROLES, Value, dates_agree, numbers_agree, question_kind, values_of
+from qa.values import (
+    DATE_ASK,
+    MONTHS,
+    NUMBER_WORDS,
+    ROLES,
+    WEEKDAYS,
+    Value,
+    dates_agree,
+    numbers_agree,
+    question_kind,
+    values_of,
+)
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 SIDE_FIT_RATIO = 0.5  # a conflicting side's value must fit the question at least half as well as the best side's
@@ -79,6 +90,7 @@ class Candidate:
     bm25: float = 0.0  # keyword score
     fused: float = 0.0  # hybrid retrieval score
     unnamed: bool = False  # who-question: the sentence does not name who (only "he" or "she", or not the role asked)
+    on_subject: bool = True  # the sentence, its neighbours or its article's title name what the question is about
 
 
 @dataclass
@@ -140,14 +152,23 @@ _SPEECH = re.compile(r"\s+(?:said|says|wrote|writes|told|tells|added|stated|note
 def _person_like(v: Value, text: str = "") -> bool:
     """Returns True for a name that can be a person's: two words or more, or a title, not an acronym;
     or one word that speaks in `text` ("...,” Dillon wrote")."""
-    if _NOT_PERSON.search(v.text):
+    name = _after_role(v.text)
+    if _NOT_PERSON.search(name):
         return False
-    words = [w for w in v.text.split() if not w.isupper()]
+    words = [w for w in name.split() if not w.isupper()]
     if any(re.search(r"-(backed|led|based|held|run)$", w) or _DEMONYM.match(w) for w in words):
         return False  # "US-backed Iraqi" describes, it does not name
     if any(w.lower() in NUMBER_WORDS for w in words):
         return False
     return len(words) >= 2 or (len(words) == 1 and bool(_SPEECH.match(text, v.end)))
+
+
+def _after_role(name: str) -> str:
+    """Returns the part of a name after its last role word: "Iraq Prime Minister Haider al-Abadi" names
+    "Haider al-Abadi" (the country is not part of the person), or the whole name when no role word is in it."""
+    roles = list(_ROLES.finditer(name))
+    tail = name[roles[-1].end() :].strip() if roles else ""
+    return tail if tail[:1].isupper() else name
 
 
 def _place_like(v: Value) -> bool:
@@ -226,7 +247,8 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
         named = set(terms(" ".join(question_names(question))))  # names the question itself uses
         vals = [v for v in vals if not set(terms(v.text)) <= asked and not _DEMONYM.match(v.text)]
         if kind == "person":
-            vals = [v for v in vals if not set(terms(v.text)) & named]  # "who, according to Scrocca, ..." is not Scrocca
+            # "who, according to Scrocca, ..." is not Scrocca; "Iraq's prime minister" may be "Iraq Prime Minister Haider al-Abadi"
+            vals = [v for v in vals if not set(terms(_after_role(v.text))) & named]
         vals = [v for v in vals if (_person_like(v, text) if kind == "person" else _place_like(v))]
     if kind == "date":
         vals = [v for v in vals if _date_fits(v.key, question)]
@@ -254,6 +276,7 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
     head = set(terms(m.group(1))) if m else set()
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
     before, after_chars = _WINDOWS["name" if kind in ("person", "place") else kind]
+    roles = role_terms(question) if kind == "person" else set()
 
     def fit(v: Value) -> float:
         # each question term counts by its weight, fading with distance from the value; clause breaks stop it
@@ -261,7 +284,11 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
         hi = min([b for b in breaks if b >= v.end], default=len(text))
         got: dict[str, float] = {}
         for s, e, _, t in words:
-            if t not in weights or v.start <= s < v.end or s <= lo or e > hi + 1:
+            if t not in weights or s <= lo or e > hi + 1:
+                continue
+            if v.start <= s < v.end:
+                if t in roles:
+                    got[t] = 1.0  # the role asked for, in the name's title: "Prime Minister Haider al Abadi"
                 continue
             d = (v.start - e) / before if e <= v.start else (s - v.end) / after_chars
             got[t] = max(got.get(t, 0.0), 1.0 / (1.0 + max(d, 0.0)))
@@ -471,6 +498,7 @@ def judge(
     surface = _surface(question)
     roles = role_terms(question) if kind == "person" else set()
     verbs = counted_verbs(question) if kind == "number" else dated_verbs(question) if kind == "date" else []
+    subject = subject_name(corpus, question)
     cands = []
     for h in hits:
         text = corpus.text(h.unit)
@@ -484,13 +512,16 @@ def judge(
             if value is not None:
                 h, text = replace(h, unit=byline), corpus.text(byline)
         near = _near_terms(corpus, h.unit) if roles or verbs else set()
+        # what a sentence is about is named in it, the sentence before ("... Mosul." "The city ...") or its title
+        about = " ".join([corpus.docs[h.unit.doc_id].title, *(corpus.text(u) for u in corpus.neighbours(h.unit, after=0))])
+        on_subject = names_subject(subject, about)
         unnamed = bool(roles) and not roles & near  # "which architect": no architect here
         if unnamed:
             value, fit = None, 0.0
         if value is not None and verbs and not _does(text, near, verbs, soft, verb_fit):
             value, fit = None, 0.0  # "how many fighters surrendered", "when did Raqqa fall": said of something else
         unnamed = unnamed or (kind == "person" and value is None and _pronoun_agent(text, weights))
-        cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed))
+        cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed, on_subject))
     cands.sort(key=lambda c: -c.relevance)
     return kind, cands
 
@@ -572,6 +603,8 @@ def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
     for c in support:
         if c.value is None or not _same_unit(kind, best, c):
             continue
+        if c is not best and not c.on_subject:
+            continue  # "when did the SDF capture Raqqa": "Iraq captured east Mosul in late January" is no rival
         for side in sides:
             if side[0].value is not None and _agree(kind, side[0].value, c.value):
                 if all(x.unit.doc_id != c.unit.doc_id for x in side):
@@ -663,9 +696,8 @@ def _known(corpus: Corpus, word: str, doc_ids: set[str] | None) -> bool:
     if len(w) >= 5 and any(w.startswith(v) for v in vocab if len(v) >= 3 and not v[0].isdigit()):
         return True
     if word.isupper() and 2 <= len(word) <= 5:
-        pattern = re.compile(r"\b" + r"\w*\s+(?:of\s+|the\s+|for\s+|and\s+)*".join(word) + r"\w*")
         docs = corpus.docs if doc_ids is None else {d: corpus.docs[d] for d in doc_ids if d in corpus.docs}
-        return any(pattern.search(d.text) for d in docs.values())
+        return any(_initials_pattern(word).search(d.text) for d in docs.values())
     return False
 
 
@@ -673,6 +705,45 @@ def unknown_names(corpus: Corpus, question: str, doc_ids: set[str] | None = None
     """Returns the capitalised words of the question (past its first) that no indexed article has:
     a question about "Germany" cannot be answered by articles that never name it."""
     return [w for w in question_names(question) if terms(w) and not _known(corpus, w, doc_ids)]
+
+
+_NAME_WORD = r"(?:(?:al|el)-)?[A-Z][\w’'.-]*\w"  # "Nuri", "al-Nuri"
+_SUBJECT_RUN = re.compile(rf"(?<=\s){_NAME_WORD}(?:\s+(?:of\s+|the\s+|for\s+)*{_NAME_WORD})*")
+_DATE_WORDS = frozenset(terms(" ".join([*MONTHS, *WEEKDAYS])))
+
+
+def subject_name(corpus: Corpus, question: str) -> str:
+    """Returns the most specific name the question asks about: its run of capitalised words (past the
+    first word; months and weekdays aside) whose rarest term is rarest in the corpus. "" when the
+    question names nothing."""
+    best = (0.0, "")
+    for m in _SUBJECT_RUN.finditer(question):
+        run = re.sub(r"[’']s$", "", m.group(0))
+        ts = [t for t in terms(run) if t not in _DATE_WORDS]
+        if ts and (weight := max(corpus.keyword.idf_of(t) for t in ts)) > best[0]:
+            best = (weight, run)
+    return best[1]
+
+
+def names_subject(subject: str, text: str) -> bool:
+    """Returns True when `text` names the subject: at least half its terms, its initials ("Syrian
+    Democratic Forces": "SDF"), or, for an acronym, words with its initials ("UN": "United Nations").
+    True when there is no subject."""
+    words = [t for t in terms(subject) if t not in _DATE_WORDS]
+    if not words:
+        return True
+    have = set(terms(text))
+    if 2 * sum(t in have for t in words) >= len(words):
+        return True
+    names = [w for w in subject.split() if re.fullmatch(_NAME_WORD, w)]
+    if len(names) >= 2 and (initials := terms("".join(w[0] for w in names))) and initials[0] in have:
+        return True
+    return subject.isupper() and 2 <= len(subject) <= 5 and bool(_initials_pattern(subject).search(text))
+
+
+def _initials_pattern(acronym: str) -> re.Pattern[str]:
+    """Returns a pattern for words with the acronym's initials: "UN" finds "United Nations"."""
+    return re.compile(r"\b" + r"\w*\s+(?:of\s+|the\s+|for\s+|and\s+)*".join(acronym) + r"\w*")
 
 
 _NAME_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:of\s+|for\s+|the\s+|and\s+)*[A-Z][\w’'-]*)+")
@@ -684,7 +755,7 @@ def abbreviate(corpus: Corpus, question: str) -> str:
     Shorter names are left alone: two initials too often spell some other word."""
 
     def short(m: re.Match[str]) -> str:
-        words = [w for w in m.group(0).split() if w[0].isupper()]
+        words = [w for w in m.group(0).split() if re.fullmatch(_NAME_WORD, w)]
         initials = "".join(w[0] for w in words)
         known = all(t in corpus.keyword.vocab for t in terms(m.group(0)))
         abbreviation = terms(initials)

@@ -50,7 +50,8 @@ ROLES = (
 DATE_ASK = r"\b(when|(what|which)( \w+)? (date|day|weekday|year|month|time)|since when)\b"  # "on what date", "when"
 _KIND_PATTERNS = [
     ("date", DATE_ASK),
-    ("number", r"\b(how (many|much|old|long|large|big|far|often)|what (number|percentage|share|proportion|fraction|age)|how many"
+    ("number", r"\b(how (many|much|old|long|large|big|far|often|tall|high|wide|deep|heavy)|how many"
+     r"|what( (is|was|were|are))?( the)?( \w+)? (number|percentage|share|proportion|fraction|age|height|length|size|population|toll)"
      r"|(what|which)( \w+){0,3} (price|cost|budget))\b"),
     ("person", rf"\b(who|whom|whose|(which|what)( \w+){{0,2}} (official|person|{ROLES})|name of the( \w+){{0,2}} (leader|commander|official|spokesman|minister|general|ambassador|mayor|governor|president|architect|author|founder))\b"),
     ("place", r"\b(where|(which|what)( \w+){0,2} (city|town|country|river|neighbou?rhood|district|village|region|hospital))\b"),

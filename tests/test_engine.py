@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa.engine import Engine
-from qa.evidence import Calibration, _does, abbreviate, pick_value, unknown_names
+from qa.evidence import Calibration, _does, abbreviate, names_subject, pick_value, unknown_names
 from qa.llm import register_llm
 from qa.settings import Settings
 from qa.values import question_kind
@@ -399,3 +399,40 @@ def test_an_asked_verb_is_matched_softly_against_verbs_only() -> None:
     verbs = [("destroy", "destroyed")]
     assert not _does("Since spring, 320 of 400 schools have reopened and families came back.", set(), verbs, soft, 0.45)  # type: ignore[arg-type]
     assert _does("Last year 40 schools burned down.", set(), verbs, soft, 0.45)  # type: ignore[arg-type]
+
+
+def test_measures_asked_as_what_is_the_x_of_are_numbers() -> None:
+    assert question_kind("What is the age of the Blue Bridge?") == "number"
+    assert question_kind("How tall was the minaret?") == "number"
+    assert question_kind("What was the death toll of the flood?") == "number"
+    assert question_kind("What role did the mayor play?") == "fact"
+
+
+def test_a_person_named_with_country_and_title_answers_who() -> None:
+    text = "Iraq Prime Minister Haider al-Abadi described it as a defeat."
+    value, fit = pick_value(text, "person", "Who was Iraq's prime minister during the battle?")
+    assert value is not None and "Haider al-Abadi" in value.text
+    assert fit > 0  # "prime minister" is asked, and said in the name's title
+    assert pick_value("Iraq Army units described it as a defeat.", "person", "Who described it as a defeat?")[0] is None
+
+
+def test_a_passage_names_the_subject_by_most_of_its_words_or_initials() -> None:
+    assert names_subject("Grand al-Nuri Mosque", "the iconic 800-year-old al-Nuri mosque")
+    assert names_subject("Syrian Democratic Forces", "the SDF has been advancing")
+    assert names_subject("UN", "said the United Nations coordinator")
+    assert not names_subject("Raqqa", "Iraq captured east Mosul in late January.")
+    assert names_subject("", "anything")
+
+
+def test_a_rival_value_said_of_something_else_is_no_side_of_a_conflict(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "north.txt": "North news\n\nThe army captured Dorn on 3 May.\n",
+        "west.txt": "West news\n\nVelk lies on the river.\n",
+        "south.txt": "South news\n\nThe army captured Brill on 28 June.\n",
+        "east.txt": "East news\n\nThe army captured Dorn on 9 May, its commander said.\n",
+    })
+    engine.calibration = replace(CAL, max_missing=1.0)  # an absent word alone never abstains
+    a = engine.answer("When did the army capture Velk?")
+    assert not a.conflicts, a.text  # Dorn and Brill fell on other days: no article dates Velk
+    a = engine.answer("When did the army capture Dorn?")
+    assert a.conflicts and {s.value for s in a.conflicts[0].sides} == {"3 May", "9 May"}, a.text
