@@ -131,7 +131,10 @@ def coverage(
     text = corpus.text(unit)
     own = set(terms(text))
     near: set[str] = set()
-    for n in corpus.neighbours(unit):
+    # a sentence refers back to the one before ("After its collapse, ..."); a heading or dateline
+    # introduces what follows ("Irbil, Iraq CNN —")
+    context = corpus.neighbours(unit, before=0) if _heading(text) else corpus.neighbours(unit, after=0)
+    for n in context:
         if n.id != unit.id:
             near.update(terms(corpus.text(n)))
     score = {t: 1.0 if t in own else (0.5 if t in near else 0.0) for t in weights}
@@ -146,7 +149,7 @@ def coverage(
     return got / total, heaviest / total
 
 
-_SPEECH = re.compile(r"\s+(?:said|says|wrote|writes|told|tells|added|stated|noted|warned|explained)\b")
+_SPEECH = re.compile(r"\s+(?:said|says|wrote|writes|told|tells|added|stated|noted|warned|explained|reported|reports|announced|announces)\b")
 
 
 def _person_like(v: Value, text: str = "") -> bool:
@@ -154,7 +157,8 @@ def _person_like(v: Value, text: str = "") -> bool:
     or one word that speaks in `text` ("...,” Dillon wrote")."""
     name = _after_role(v.text)
     if _NOT_PERSON.search(name):
-        return False
+        # an organisation that speaks answers who said or reported it: "ABC News reported that ..."
+        return bool(_SPEECH.match(text, v.end)) and not _DEMONYM.match(name)
     words = [w for w in name.split() if not w.isupper()]
     if any(re.search(r"-(backed|led|based|held|run)$", w) or _DEMONYM.match(w) for w in words):
         return False  # "US-backed Iraqi" describes, it does not name
@@ -205,8 +209,8 @@ def counted_terms(question: str) -> set[str]:
     """Returns the terms of what a "how many" question counts ("How many Iraqi soldiers died" -> iraqi, soldier),
     with the nouns that count the same kind of person ("residents" -> people, civilians, ...)."""
     m = _HOW_MANY.search(question)
-    if not m:
-        return set()
+    if not m or re.match(r"much\s+of\b", m.group(0)[4:]):
+        return set()  # "how much of Mosul" asks for a part of it, in any measure
     out: set[str] = set()
     for word in re.findall(r"[\w’'-]+", m.group(1))[:4]:
         t = terms(word)
@@ -252,6 +256,9 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
         vals = [v for v in vals if (_person_like(v, text) if kind == "person" else _place_like(v))]
     if kind == "date":
         vals = [v for v in vals if _date_fits(v.key, question)]
+        if not _BY_WHEN.search(question):
+            # "hoped to take Mosul by the end of 2016": a deadline, not when anything happened
+            vals = [v for v in vals if not _BY_DATE.search(text, 0, v.start)]
     if kind == "number" and _SHARE.search(question):
         vals = [v for v in vals if v.key.endswith("%")]
     if kind == "number" and _ASKS_MONEY.search(question):
@@ -313,6 +320,8 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_BY_DATE = re.compile(r"\b(?:by|until|till)\s+(?:the\s+(?:end|middle|start|beginning)\s+of\s+)?$", re.IGNORECASE)
+_BY_WHEN = re.compile(r"\b(?:by when|by what|until when|deadline)\b", re.IGNORECASE)
 _ASKS_MONTH = re.compile(r"\b(?:which|what) month\b", re.IGNORECASE)
 _ASKS_YEAR = re.compile(r"\b(?:which|what) year\b", re.IGNORECASE)
 _ASKS_CLOCK = re.compile(r"\bwhat time\b(?! of (?:the )?year)|\btime of day\b", re.IGNORECASE)
@@ -588,6 +597,9 @@ def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
             typed = sorted(near, key=lambda c: c.value is not None and c.value.key.startswith("~")) + [c for c in typed if c not in near]
         ok = typed
     best = ok[0]
+    if kind in ("person", "place") and not best.on_subject:
+        # "who led the Kurdish Peshmerga": a commander named where no Peshmerga are is someone else's
+        return Assessment(kind, cands, True, "the passage that names a " + kind + " is not about what the question names")
     support = [
         c
         for c in ok
@@ -710,6 +722,7 @@ def unknown_names(corpus: Corpus, question: str, doc_ids: set[str] | None = None
 _NAME_WORD = r"(?:(?:al|el)-)?[A-Z][\w’'.-]*\w"  # "Nuri", "al-Nuri"
 _SUBJECT_RUN = re.compile(rf"(?<=\s){_NAME_WORD}(?:\s+(?:of\s+|the\s+|for\s+)*{_NAME_WORD})*")
 _DATE_WORDS = frozenset(terms(" ".join([*MONTHS, *WEEKDAYS])))
+_TITLE_AFTER = re.compile(rf"(?:\s+[a-z]+){{0,2}}?\s+(?:{ROLES})\b", re.IGNORECASE)
 
 
 def subject_name(corpus: Corpus, question: str) -> str:
@@ -718,6 +731,8 @@ def subject_name(corpus: Corpus, question: str) -> str:
     question names nothing."""
     best = (0.0, "")
     for m in _SUBJECT_RUN.finditer(question):
+        if _TITLE_AFTER.match(question, m.end()):
+            continue  # "which US defence secretary": an office's country is implied by the office
         run = re.sub(r"[’']s$", "", m.group(0))
         ts = [t for t in terms(run) if t not in _DATE_WORDS]
         if ts and (weight := max(corpus.keyword.idf_of(t) for t in ts)) > best[0]:

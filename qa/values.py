@@ -107,6 +107,12 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
+_MEASURE_AFTER = re.compile(
+    r"\s+(?:sq(?:uare)?\.?\s+)?(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|acres?|hectares?|percent|per\s+cent)\b",
+    re.IGNORECASE,
+)
+
+
 def numbers(text: str) -> list[Value]:
     """Returns the numbers stated in `text` (digits, ranges, number words), dates excluded."""
     date_spans = [(v.start, v.end) for v in dates(text)]
@@ -126,8 +132,8 @@ def numbers(text: str) -> list[Value]:
                 key += "%"
         else:
             n = _word_number(m.group("w"))
-            if n is None or m.group("w").strip().lower() in ("a", "one"):
-                continue
+            if n is None or (m.group("w").strip().lower() in ("a", "one") and not _MEASURE_AFTER.match(text, e)):
+                continue  # "one of the", "a few": no count; "one sq km" is a measure
             key = _fmt(n)
         out.append(Value("number", text[s:e], s, e, key))
     return out
