@@ -455,10 +455,21 @@ def _base(term: str) -> str:
     return _IRREGULAR.get(term, term)
 
 
+# verbs that name the same act: "when did Iraq take east Mosul" is answered by "Iraq captured east
+# Mosul"; only the sentence's own words count, as a neighbour's "recaptured" may be another act
+_TAKE = frozenset(terms("take took taken capture captured seize seized recapture recaptured retake retook retaken"))
+
+
+def _act(term: str) -> str:
+    return "take" if term in _TAKE else _base(term)
+
+
 def _does(text: str, near: set[str], verbs: list[tuple[str, str]], soft: SoftMatcher | None, verb_fit: float) -> bool:
     """Returns True when the sentence or its neighbours (`near`: their terms) hold one of the verbs, or
     the sentence a word at least `verb_fit` similar to one."""
     if {_base(t) for t, _ in verbs} & {_base(t) for t in near}:
+        return True
+    if {_act(t) for t, _ in verbs} & {_act(t) for t in terms(text)}:
         return True
     if soft is None:
         return False

@@ -481,3 +481,13 @@ def test_an_offices_country_is_no_subject_the_passage_must_name(tmp_path: Path) 
     engine = _engine(tmp_path, {"a.txt": "Ostland news\n\nThe Ostland capital hosted the talks.\n"})
     assert subject_name(engine.corpus, "Which Ostland defence secretary spoke at the talks?") == ""
     assert subject_name(engine.corpus, "Which secretary spoke in Ostland?") == "Ostland"
+
+
+def test_capturing_a_place_is_taking_it_when_the_sentence_itself_says_so() -> None:
+    verbs = [("take", "take")]
+    text = "The army captured the port in late January."
+    assert _does(text, set(), verbs, None, 1.0)
+    # a neighbour's "recaptured" may be another act; only the same verb counts from the neighbours
+    assert not _does("On May 2 the observers said the port was encircled.", {"recaptur"}, verbs, None, 1.0)
+    assert _does("On May 2 the observers said the port was encircled.", {"took"}, verbs, None, 1.0)
+    assert not _does("The army encircled the port in late January.", set(), verbs, None, 1.0)
