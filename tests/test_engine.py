@@ -9,10 +9,20 @@ from pathlib import Path
 import pytest
 
 from qa.engine import Engine
-from qa.evidence import Calibration, _does, abbreviate, coverage, names_subject, pick_value, subject_name, unknown_names
+from qa.evidence import (
+    Calibration,
+    _does,
+    abbreviate,
+    counted_terms,
+    coverage,
+    names_subject,
+    pick_value,
+    subject_name,
+    unknown_names,
+)
 from qa.llm import register_llm
 from qa.settings import Settings
-from qa.values import question_kind
+from qa.values import question_kind, values_of
 
 CAL = Calibration(min_relevance=0.3, min_coverage=0.3, conflict_margin=0.15, dense_weight=0.5, min_fit=0.0, max_missing=0.4)
 
@@ -406,6 +416,15 @@ def test_measures_asked_as_what_is_the_x_of_are_numbers() -> None:
     assert question_kind("How tall was the minaret?") == "number"
     assert question_kind("What was the death toll of the flood?") == "number"
     assert question_kind("What role did the mayor play?") == "fact"
+
+
+def test_one_with_a_unit_of_area_or_length_is_a_measure_and_how_much_of_counts_no_noun() -> None:
+    assert [v.key for v in values_of("About one sq km remained in their hands.", "number")] == ["1"]
+    assert values_of("One of the bridges remained in their hands.", "number") == []
+    assert counted_terms("How much of the city did they still hold?") == set()
+    assert "bridg" in counted_terms("How many of the bridges did they still hold?")
+    value = pick_value("About one sq km remained in their hands.", "number", "How much of the city remained in their hands?")[0]
+    assert value is not None and value.text == "one"
 
 
 def test_a_person_named_with_country_and_title_answers_who() -> None:
