@@ -461,12 +461,14 @@ _TAKE = frozenset(terms("take took taken capture captured seize seized recapture
 
 
 def _act(term: str) -> str:
+    """Returns the act a verb term names: "take" for any of `_TAKE`, else its base form."""
     return "take" if term in _TAKE else _base(term)
 
 
 def _does(text: str, near: set[str], verbs: list[tuple[str, str]], soft: SoftMatcher | None, verb_fit: float) -> bool:
-    """Returns True when the sentence or its neighbours (`near`: their terms) hold one of the verbs, or
-    the sentence a word at least `verb_fit` similar to one."""
+    """Returns True when the sentence or its neighbours (`near`: their terms) hold one of the verbs, the
+    sentence itself a verb for the same act ("captured" for "take"), or the sentence a word at least
+    `verb_fit` similar to one."""
     if {_base(t) for t, _ in verbs} & {_base(t) for t in near}:
         return True
     if {_act(t) for t, _ in verbs} & {_act(t) for t in terms(text)}:
