@@ -182,6 +182,7 @@ def _place_like(v: Value) -> bool:
 
 _AUX = frozenset(terms("have has had were was are is did do does will would could can been be"))
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(.*)", re.IGNORECASE)
+_HOW_MUCH_OF = re.compile(r"\bhow much\s+of\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[;:—–]|\.\s")
 _WINDOWS = {"number": (30, 60), "date": (60, 40), "name": (50, 50)}  # chars at which a term counts half
 _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re.IGNORECASE)
@@ -209,7 +210,7 @@ def counted_terms(question: str) -> set[str]:
     """Returns the terms of what a "how many" question counts ("How many Iraqi soldiers died" -> iraqi, soldier),
     with the nouns that count the same kind of person ("residents" -> people, civilians, ...)."""
     m = _HOW_MANY.search(question)
-    if not m or re.match(r"much\s+of\b", m.group(0)[4:]):
+    if not m or _HOW_MUCH_OF.match(question, m.start()):
         return set()  # "how much of Mosul" asks for a part of it, in any measure
     out: set[str] = set()
     for word in re.findall(r"[\w’'-]+", m.group(1))[:4]:
@@ -612,7 +613,7 @@ def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
     best = ok[0]
     if kind in ("person", "place") and not best.on_subject:
         # "who led the Kurdish Peshmerga": a commander named where no Peshmerga are is someone else's
-        return Assessment(kind, cands, True, "the passage that names a " + kind + " is not about what the question names")
+        return Assessment(kind, cands, True, f"the passage that names a {kind} is not about what the question names")
     support = [
         c
         for c in ok
