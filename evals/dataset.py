@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 QUESTIONS_FILE = Path(__file__).with_name("questions.jsonl")
 KINDS = ("fact", "number", "date", "person", "place", "multi-source", "conflict", "unanswerable")
 SPLITS = ("dev", "test")
+REPEAT_OVERLAP = 0.6  # a dev question sharing this share of its content words with a test question that has
+# an answer form in common repeats it: tuning on it would be tuning on the test question
+_FORM_WORDS = frozenset(
+    re.findall(r"\w+", "a an the of in on to by for from is was are were do does did what which who whom when where how many much according s")
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ def load_items(
 ) -> list[Item]:
     """Returns the validated items (of one split, or all).
 
-    Raises DatasetError when an id repeats, a kind or split is unknown, a document is
+    Raises DatasetError when an id repeats, a dev question repeats a test question (`repeats`), a kind or split is unknown, a document is
     missing, an answerable item has no answer or evidence, or evidence is not verbatim
     in its document (exactly once).
     """
@@ -93,7 +99,29 @@ def load_items(
             raise DatasetError(f"{where}: an answerable item needs evidence")
         if sorted({s.doc_id for s in spans}) != sorted(raw.get("doc_ids", [])):
             raise DatasetError(f"{where}: doc_ids do not match the evidence documents")
-        item = Item(iid, raw["split"], raw["kind"], raw["question"], groups, tuple(raw["doc_ids"]), tuple(spans))
-        if split is None or item.split == split:
-            items.append(item)
-    return items
+        items.append(Item(iid, raw["split"], raw["kind"], raw["question"], groups, tuple(raw["doc_ids"]), tuple(spans)))
+    if repeat := repeats(items):
+        raise DatasetError(f"{path.name}: dev question {repeat[0]} repeats test question {repeat[1]}; ask it another way or drop it")
+    return [item for item in items if split is None or item.split == split]
+
+
+def _content_words(question: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", question.lower())) - _FORM_WORDS
+
+
+def repeats(items: list[Item]) -> tuple[str, str] | None:
+    """Returns the first (dev id, test id) pair where the dev question asks the test question again:
+    an answer form in common and at least `REPEAT_OVERLAP` of their content words shared. None when
+    the splits are apart."""
+    tests = [t for t in items if t.split == "test" and t.answer]
+    for d in items:
+        if d.split != "dev" or not d.answer:
+            continue
+        forms = {f.lower() for g in d.answer for f in g}
+        words = _content_words(d.question)
+        for t in tests:
+            other = _content_words(t.question)
+            shared = len(words & other) / max(1, len(words | other))
+            if shared >= REPEAT_OVERLAP and forms & {f.lower() for g in t.answer for f in g}:
+                return d.id, t.id
+    return None

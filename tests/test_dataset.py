@@ -58,3 +58,12 @@ def test_validator_rejects_broken_items(tmp_path: Path, mutate, message: str) ->
 def test_validator_rejects_duplicate_ids(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match="duplicate id"):
         load_items(SEEDS, _write(tmp_path, [_good(), _good()]))
+
+
+def test_validator_rejects_a_dev_question_that_repeats_a_test_question(tmp_path: Path) -> None:
+    test = _good() | {"id": "t1", "split": "test"}
+    reworded = test | {"id": "d1", "split": "dev", "question": test["question"].replace("How many", "How many in all,")}
+    other_fact = reworded | {"answer": [["1,300"]]}  # same words, another answer: a different question
+    load_items(SEEDS, _write(tmp_path, [test, other_fact]))
+    with pytest.raises(DatasetError, match="dev question d1 repeats test question t1"):
+        load_items(SEEDS, _write(tmp_path, [test, reworded]))
