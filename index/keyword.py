@@ -16,6 +16,36 @@ STOPWORDS = frozenset(
 
 _WORD = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+", re.UNICODE)
 
+# A title's abbreviation is the title: "Col. Joseph Scrocca" answers "which colonel".
+_TITLES = {
+    "Col": "colonel", "Lt": "lieutenant", "Gen": "general", "Brig": "brigadier", "Maj": "major", "Capt": "captain",
+    "Sgt": "sergeant", "Cpl": "corporal", "Adm": "admiral", "Cmdr": "commander", "Gov": "governor", "Sen": "senator",
+}
+_TITLE = re.compile(r"\b(" + "|".join(_TITLES) + r")\.", re.IGNORECASE)
+# British spellings read as American ones, so "litres" finds "liters": (British stem, American stem)
+_SPELLINGS = tuple(
+    re.findall(
+        r"(\w+):(\w+)",
+        "neighbour:neighbor labour:labor honour:honor colour:color favour:favor armour:armor rumour:rumor "
+        "harbour:harbor behaviour:behavior vapour:vapor endeavour:endeavor litre:liter metre:meter centre:center "
+        "theatre:theater fibre:fiber calibre:caliber defence:defense offence:offense licence:license "
+        "programme:program organis:organiz recognis:recogniz mobilis:mobiliz realis:realiz criticis:criticiz "
+        "characteris:characteriz stabilis:stabiliz normalis:normaliz apologis:apologiz analys:analyz paralys:paralyz "
+        "travell:travel cancell:cancel fuell:fuel modell:model",
+    )
+)
+
+
+def american(word: str) -> str:
+    """Returns a lower-case word in American spelling when it is a listed British one ("litres" -> "liters")."""
+    for british, us in _SPELLINGS:
+        if word.startswith(british):
+            rest = word[len(british) :]
+            if british.endswith("re") and rest[:1] == "d":
+                rest = "ed"  # "centred" -> "centered"
+            return us + rest
+    return word
+
 
 @lru_cache(maxsize=1)
 def _stemmer():  # type: ignore[no-untyped-def]
@@ -30,13 +60,15 @@ def _stem(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """Returns the stemmed, lower-cased content terms of `text` (digits kept, separators dropped)."""
+    """Returns the stemmed, lower-cased content terms of `text` (digits kept, separators dropped), with
+    titles' abbreviations written out ("Col." -> colonel) and British spellings read as American."""
     out = []
+    text = _TITLE.sub(lambda m: _TITLES[m.group(1).capitalize()], text)
     for w in _WORD.findall(text.lower()):
         if w[0].isdigit():
             out.append(w.replace(",", "").rstrip("."))
         elif w not in STOPWORDS and len(w) > 1:
-            out.append(_stem(w))
+            out.append(_stem(american(w)))
     return out
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from index.keyword import terms
 from qa.engine import Engine
 from qa.evidence import (
     Calibration,
@@ -510,3 +511,11 @@ def test_capturing_a_place_is_taking_it_when_the_sentence_itself_says_so() -> No
     assert not _does("On May 2 the observers said the port was encircled.", {"recaptur"}, verbs, None, 1.0)
     assert _does("On May 2 the observers said the port was encircled.", {"took"}, verbs, None, 1.0)
     assert not _does("The army encircled the port in late January.", set(), verbs, None, 1.0)
+
+
+def test_a_titles_abbreviation_is_the_title_and_british_spellings_are_american(newsroom: Engine) -> None:
+    a = newsroom.answer("Which colonel said the harbor would reopen?")  # the article: "Col. Ann Ray", "harbour"
+    assert not a.abstained and "Ann Ray" in a.text, (a.text, a.notes)
+    assert terms("1.5 million litres in the neighbourhood centre") == terms("1.5 million liters in the neighborhood center")
+    assert terms("Brig. Gen. Rasool") == terms("brigadier general Rasool")
+    assert terms("four hours") == ["four", "hour"]  # "-our" is rewritten only in listed words
