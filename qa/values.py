@@ -74,7 +74,7 @@ _WORDNUM = r"(?:(?:a\s+)?couple\s+of\s+|a\s+few\s+)?(?:(?:(?:{})(?:[\s-]+(?:{}))
     "|".join(list(SMALL)[1:] + list(TENS) + list(SCALES) + ["dozen"]),
 )
 _NUMBER = re.compile(
-    rf"(?<![\w.])(?:(?P<d>{_NUM})(?:\s*(?:-|–|to|and)\s*(?P<d2>{_NUM}))?(?:\s*(?P<scale>million|billion|thousand|percent|%))?"
+    rf"(?<![\w.])(?:(?P<d>{_NUM})(?:\s*(?:-|–|to|and)\s*(?P<d2>{_NUM}))?(?:\s*(?P<scale>million|billion|thousand|percent|per\s+cent|%))?"
     rf"|(?P<w>{_WORDNUM}))(?P<of>\s+(?:out\s+)?of\s+(?:{_NUM}|{_WORDNUM}))?(?![\w])",
     re.IGNORECASE,
 )
@@ -113,6 +113,9 @@ _MEASURE_AFTER = re.compile(
 )
 
 
+_PERCENT_AFTER = re.compile(r"\s*(?:percent|per\s+cent|%)", re.IGNORECASE)
+
+
 def numbers(text: str) -> list[Value]:
     """Returns the numbers stated in `text` (digits, ranges, number words), dates excluded."""
     date_spans = [(v.start, v.end) for v in dates(text)]
@@ -123,18 +126,18 @@ def numbers(text: str) -> list[Value]:
             continue
         if m.group("d"):
             a = float(m.group("d").replace(",", ""))
-            scale = (m.group("scale") or "").lower()
+            scale = " ".join((m.group("scale") or "").lower().split())
             mult = SCALES.get(scale, 1)
             key = _fmt(a * mult)
             if m.group("d2"):
                 key += "-" + _fmt(float(m.group("d2").replace(",", "")) * mult)
-            if scale in ("percent", "%"):
+            if scale in ("percent", "per cent", "%"):
                 key += "%"
         else:
             n = _word_number(m.group("w"))
             if n is None or (m.group("w").strip().lower() in ("a", "one") and not _MEASURE_AFTER.match(text, e)):
                 continue  # "one of the", "a few": no count; "one sq km" is a measure
-            key = _fmt(n)
+            key = _fmt(n) + ("%" if _PERCENT_AFTER.match(text, e) else "")  # "ten percent" is a share
         out.append(Value("number", text[s:e], s, e, key))
     return out
 

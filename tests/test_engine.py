@@ -519,3 +519,10 @@ def test_a_titles_abbreviation_is_the_title_and_british_spellings_are_american(n
     assert terms("1.5 million litres in the neighbourhood centre") == terms("1.5 million liters in the neighborhood center")
     assert terms("Brig. Gen. Rasool") == terms("brigadier general Rasool")
     assert terms("four hours") == ["four", "hour"]  # "-our" is rewritten only in listed words
+
+
+def test_a_share_in_words_or_per_cent_is_a_percentage() -> None:
+    keys = [v.key for v in values_of("It held forty per cent of the land and now holds only ten percent; ten towns fell.", "number")]
+    assert keys == ["40%", "10%", "10"]
+    v, _ = pick_value("Now it holds only ten percent of the land, and ten towns.", "number", "What share of the land does it hold?")
+    assert v is not None and v.key == "10%"
