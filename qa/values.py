@@ -53,16 +53,33 @@ _KIND_PATTERNS = [
     ("number", r"\b(how (many|much|old|long|large|big|far|often|tall|high|wide|deep|heavy)|how many"
      r"|what( (is|was|were|are))?( the)?( \w+)? (number|percentage|share|proportion|fraction|age|height|length|size|population|toll)"
      r"|(what|which)( \w+){0,3} (price|cost|budget))\b"),
-    ("person", rf"\b(who|whom|whose|(which|what)( \w+){{0,2}} (official|person|{ROLES})|name of the( \w+){{0,2}} (leader|commander|official|spokesman|minister|general|ambassador|mayor|governor|president|architect|author|founder))\b"),
+    ("person", rf"\b(who|whom|whose|(which|what)( \w+){{0,2}} (official|person|chief|{ROLES})|name of the( \w+){{0,2}} (leader|commander|official|spokesman|minister|general|ambassador|mayor|governor|president|architect|author|founder))\b"),
     ("place", r"\b(where|(which|what)( \w+){0,2} (city|town|country|river|neighbou?rhood|district|village|region|hospital))\b"),
 ]
 
 
+_WH_BEFORE = re.compile(r"\b(?:what|which|who|whom|whose|how|where|why)\b.*\bwhen\b")
+
+
 def question_kind(question: str) -> str:
-    """Returns what the question asks for: "number", "date", "person", "place" or "fact"."""
+    """Returns what the question asks for: "number", "date", "person", "place" or "fact".
+
+    A "when" after another question word opens a clause, it does not ask for a date: "What followed
+    the bombardment when the offensive was launched?" asks for a fact.
+    """
     q = question.lower()
-    found = [(m.start(), kind) for kind, pat in _KIND_PATTERNS if (m := re.search(pat, q))]
+    found = []
+    for kind, pat in _KIND_PATTERNS:
+        for m in re.finditer(pat, q):
+            if not (m.group(0) == "when" and _WH_BEFORE.match(q, _sentence_start(q, m.start()))):
+                found.append((m.start(), kind))
+                break
     return min(found)[1] if found else "fact"
+
+
+def _sentence_start(q: str, at: int) -> int:
+    """Returns where the sentence holding position `at` starts (a question may follow a statement)."""
+    return max((i + 2 for i in (q.rfind(". ", 0, at), q.rfind("? ", 0, at)) if i >= 0), default=0)
 
 
 # ---------------------------------------------------------------------------- numbers

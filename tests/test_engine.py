@@ -526,3 +526,12 @@ def test_a_share_in_words_or_per_cent_is_a_percentage() -> None:
     assert keys == ["40%", "10%", "10"]
     v, _ = pick_value("Now it holds only ten percent of the land, and ten towns.", "number", "What share of the land does it hold?")
     assert v is not None and v.key == "10%"
+
+
+def test_a_when_after_another_question_word_opens_a_clause_and_a_chief_is_a_person() -> None:
+    assert question_kind("What followed the bombardment when the offensive was launched?") == "fact"
+    assert question_kind("How many people fled when the offensive began?") == "number"
+    assert question_kind("Who was in charge when the city fell?") == "person"
+    assert question_kind("When did the offensive begin?") == "date"
+    assert question_kind("The army attacked at dawn. When did the offensive begin?") == "date"
+    assert question_kind("Which police chief ordered the curfew?") == "person"
