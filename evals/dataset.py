@@ -10,8 +10,9 @@ from pathlib import Path
 QUESTIONS_FILE = Path(__file__).with_name("questions.jsonl")
 KINDS = ("fact", "number", "date", "person", "place", "multi-source", "conflict", "unanswerable")
 SPLITS = ("dev", "test")
-REPEAT_OVERLAP = 0.6  # a dev question sharing this share of its content words with a test question that has
-# an answer form in common repeats it: tuning on it would be tuning on the test question
+# a dev question sharing this share of its content words with a test question that has an answer
+# form in common repeats it: tuning on it would be tuning on the test question
+REPEAT_OVERLAP = 0.6
 _FORM_WORDS = frozenset(
     re.findall(r"\w+", "a an the of in on to by for from is was are were do does did what which who whom when where how many much according s")
 )
@@ -54,9 +55,9 @@ def load_items(
 ) -> list[Item]:
     """Returns the validated items (of one split, or all).
 
-    Raises DatasetError when an id repeats, a dev question repeats a test question (`repeats`), a kind or split is unknown, a document is
-    missing, an answerable item has no answer or evidence, or evidence is not verbatim
-    in its document (exactly once).
+    Raises DatasetError when an id repeats, a kind or split is unknown, a document is
+    missing, an answerable item has no answer or evidence, evidence is not verbatim
+    in its document (exactly once), or a dev question repeats a test question (`repeats`).
     """
     texts = {p.stem: p.read_bytes().decode("utf-8") for p in sorted(seeds_dir.glob("*.txt"))}
     items: list[Item] = []

@@ -58,7 +58,7 @@ _KIND_PATTERNS = [
 ]
 
 
-_WH_BEFORE = re.compile(r"\b(?:what|which|who|whom|whose|how|where|why)\b.*\bwhen\b")
+_WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|how|where|why)\b")
 
 
 def question_kind(question: str) -> str:
@@ -71,7 +71,7 @@ def question_kind(question: str) -> str:
     found = []
     for kind, pat in _KIND_PATTERNS:
         for m in re.finditer(pat, q):
-            if not (m.group(0) == "when" and _WH_BEFORE.match(q, _sentence_start(q, m.start()))):
+            if not (m.group(0) == "when" and _WH_WORD.search(q, _sentence_start(q, m.start()), m.start())):
                 found.append((m.start(), kind))
                 break
     return min(found)[1] if found else "fact"
