@@ -114,15 +114,15 @@ def repeats(items: list[Item]) -> tuple[str, str] | None:
     """Returns the first (dev id, test id) pair where the dev question asks the test question again:
     an answer form in common and at least `REPEAT_OVERLAP` of their content words shared. None when
     the splits are apart."""
-    tests = [t for t in items if t.split == "test" and t.answer]
+    def forms(item: Item) -> set[str]:
+        return {f.lower() for g in item.answer for f in g}
+
+    tests = [(t.id, forms(t), _content_words(t.question)) for t in items if t.split == "test" and t.answer]
     for d in items:
         if d.split != "dev" or not d.answer:
             continue
-        forms = {f.lower() for g in d.answer for f in g}
-        words = _content_words(d.question)
-        for t in tests:
-            other = _content_words(t.question)
-            shared = len(words & other) / max(1, len(words | other))
-            if shared >= REPEAT_OVERLAP and forms & {f.lower() for g in t.answer for f in g}:
-                return d.id, t.id
+        own, words = forms(d), _content_words(d.question)
+        for tid, other_forms, other in tests:
+            if own & other_forms and len(words & other) >= REPEAT_OVERLAP * max(1, len(words | other)):
+                return d.id, tid
     return None

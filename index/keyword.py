@@ -56,7 +56,8 @@ def _stemmer():  # type: ignore[no-untyped-def]
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))
+    """Returns the term of a lower-case word: its American spelling, stemmed (cached: once per distinct word)."""
+    return str(_stemmer().stemWord(american(word)))
 
 
 def terms(text: str) -> list[str]:
@@ -68,7 +69,7 @@ def terms(text: str) -> list[str]:
         if w[0].isdigit():
             out.append(w.replace(",", "").rstrip("."))
         elif w not in STOPWORDS and len(w) > 1:
-            out.append(_stem(american(w)))
+            out.append(_stem(w))
     return out
 
 

@@ -83,6 +83,7 @@ def _sentence_start(q: str, at: int) -> int:
 
 
 # ---------------------------------------------------------------------------- numbers
+_PERCENT = r"percent|per\s+cent|%"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORDNUM = r"(?:(?:a\s+)?couple\s+of\s+|a\s+few\s+)?(?:(?:(?:{})(?:[\s-]+(?:{}))?|{})\s+)?(?:{})\b".format(
     "|".join(TENS),
@@ -91,7 +92,7 @@ _WORDNUM = r"(?:(?:a\s+)?couple\s+of\s+|a\s+few\s+)?(?:(?:(?:{})(?:[\s-]+(?:{}))
     "|".join(list(SMALL)[1:] + list(TENS) + list(SCALES) + ["dozen"]),
 )
 _NUMBER = re.compile(
-    rf"(?<![\w.])(?:(?P<d>{_NUM})(?:\s*(?:-|–|to|and)\s*(?P<d2>{_NUM}))?(?:\s*(?P<scale>million|billion|thousand|percent|per\s+cent|%))?"
+    rf"(?<![\w.])(?:(?P<d>{_NUM})(?:\s*(?:-|–|to|and)\s*(?P<d2>{_NUM}))?(?:\s*(?P<scale>million|billion|thousand|{_PERCENT}))?"
     rf"|(?P<w>{_WORDNUM}))(?P<of>\s+(?:out\s+)?of\s+(?:{_NUM}|{_WORDNUM}))?(?![\w])",
     re.IGNORECASE,
 )
@@ -130,7 +131,7 @@ _MEASURE_AFTER = re.compile(
 )
 
 
-_PERCENT_AFTER = re.compile(r"\s*(?:percent|per\s+cent|%)", re.IGNORECASE)
+_PERCENT_AFTER = re.compile(rf"\s*(?:{_PERCENT})", re.IGNORECASE)
 
 
 def numbers(text: str) -> list[Value]:
