@@ -190,7 +190,8 @@ _SHARE = re.compile(r"\b(share|percentage|proportion|percent|fraction)\b", re.IG
 # "how much did it cost" is answered by a sum of money, never by a count ("862,000 people")
 _ASKS_MONEY = re.compile(r"(?<!human )\b(costs?|costing|price[sd]?|spen[dt]|spending|budget|paid|pay|worth|fund(?:s|ed|ing)?|expensive)\b", re.IGNORECASE)
 _MONEY = re.compile(r"[$€£]|\b(?:dollars?|euros?|pounds?|dinars?|usd|eur|gbp)\b", re.IGNORECASE)
-_DEMONYM = re.compile(r"^(\w+(ish|ian|ese)|Iraqi|Israeli|Saudi|Kuwaiti|Yemeni|Pakistani|Omani|Qatari|Emirati|Bangladeshi|Somali)\b")
+# a people, not a person or a place: "Iraqi", "Syrians"
+_DEMONYM = re.compile(r"^(\w+(ish|ian|ese)|Iraqi|Israeli|Saudi|Kuwaiti|Yemeni|Pakistani|Omani|Qatari|Emirati|Bangladeshi|Somali)s?\b")
 
 
 # Nouns that count the same kind of person: "How many residents" is answered by "862,000 people".
@@ -398,7 +399,11 @@ _VERBS = frozenset(
 
 
 _DATED_VERBS = frozenset(
-    re.findall(r"\w+", "begin start end fall take capture open close launch enter seize retake reach arrive become build destroy")
+    re.findall(
+        r"\w+",
+        "begin start end fall take capture open close launch enter seize retake reach arrive become build destroy "
+        "surrender withdraw retreat flee die collapse return liberate declare",
+    )
 )
 _ASKS_DATE = re.compile(DATE_ASK + r"\s+(?P<rest>.*)", re.IGNORECASE)
 
@@ -538,7 +543,9 @@ def judge(
         # what a sentence is about is named in it, the sentence before ("... Mosul." "The city ...") or its title
         about = " ".join([corpus.docs[h.unit.doc_id].title, *(corpus.text(u) for u in corpus.neighbours(h.unit, after=0))])
         on_subject = names_subject(subject, about)
-        unnamed = bool(roles) and not roles & near  # "which architect": no architect here
+        # "which architect": no architect here. The role's own word counts, not its stem: "Central
+        # Command" names no commander
+        unnamed = bool(roles) and not roles & role_terms(" ".join(corpus.text(n) for n in corpus.neighbours(h.unit)))
         if unnamed:
             value, fit = None, 0.0
         if value is not None and verbs and not _does(text, near, verbs, soft, verb_fit):

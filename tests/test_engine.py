@@ -16,6 +16,7 @@ from qa.evidence import (
     abbreviate,
     counted_terms,
     coverage,
+    dated_verbs,
     names_subject,
     pick_value,
     subject_name,
@@ -535,3 +536,23 @@ def test_a_when_after_another_question_word_opens_a_clause_and_a_chief_is_a_pers
     assert question_kind("When did the offensive begin?") == "date"
     assert question_kind("The army attacked at dawn. When did the offensive begin?") == "date"
     assert question_kind("Which police chief ordered the curfew?") == "person"
+
+
+def test_what_did_it_pay_asks_a_sum_and_a_people_is_no_place() -> None:
+    assert question_kind("What did the council pay to repair the bridge?") == "number"
+    assert question_kind("What will the new bridge cost the town?") == "number"
+    assert question_kind("What did the council do about the bridge?") == "fact"
+    assert pick_value("In the evening hundreds of Iraqis gathered there.", "place", "Where did hundreds gather?")[0] is None
+    assert pick_value("In the evening hundreds of Iraqis gathered in Tabqa.", "place", "Where did hundreds gather?")[0].text == "Tabqa"  # type: ignore[union-attr]
+
+
+def test_surrendering_is_an_event_a_when_question_asks_the_date_of() -> None:
+    assert [w for _, w in dated_verbs("When did the last fighters in the old town surrender?")] == ["surrender"]
+    assert [w for _, w in dated_verbs("When did the garrison withdraw from the fort?")] == ["withdraw"]
+
+
+def test_an_organisation_named_like_a_role_is_not_that_role(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {"port.txt": "Port news\n\nHarbour Command told reporters that the port would reopen on Friday.\n"})
+    engine.calibration = replace(CAL, name_fallback=0.8, max_missing=1.0)
+    assert engine.answer("Which commander told reporters that the port would reopen?").abstained
+    assert "Harbour Command" in engine.answer("Who told reporters that the port would reopen?").text

@@ -45,3 +45,14 @@ def test_out_of_fold_weights_never_saw_their_row() -> None:
         train = np.setdiff1d(np.arange(100), test)
         expected = tuple(float(v) for v in fit_logistic(x[train], y[train]))
         assert all(own[int(i)] == expected for i in test)
+
+
+def test_calibration_objective_weighs_answerable_and_unanswerable_questions_equally():
+    from evals.calibrate import objective
+
+    # 100 answerable, 10 traps: refusing 5 more traps at the cost of 5 right answers is a gain
+    # (0.5 of the traps against 0.05 of the answerable), although fewer questions are right in all
+    assert objective(80, 100, 9, 10, 0) > objective(85, 100, 4, 10, 0)
+    assert objective(90, 100, 9, 10, 0)[0] == (0.9 + 0.9) / 2
+    # over the cap of 5% false abstentions a setting loses, however it scores otherwise
+    assert objective(90, 100, 10, 10, 6) < objective(10, 100, 0, 10, 5)
