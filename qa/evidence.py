@@ -539,7 +539,7 @@ def judge(
             value, fit = pick_value(corpus.text(byline), kind, question, weights)
             if value is not None:
                 h, text = replace(h, unit=byline), corpus.text(byline)
-        near = _near_terms(corpus, h.unit) if roles or verbs else set()
+        near = _near_terms(corpus, h.unit) if verbs else set()
         # what a sentence is about is named in it, the sentence before ("... Mosul." "The city ...") or its title
         about = " ".join([corpus.docs[h.unit.doc_id].title, *(corpus.text(u) for u in corpus.neighbours(h.unit, after=0))])
         on_subject = names_subject(subject, about)
