@@ -3,13 +3,13 @@
     python -m evals.calibrate            # prints the best thresholds and writes qa/calibration.json
 
 Retrieval runs once per question; the grid then re-decides each question from the same
-judged candidates (about 25 minutes on 2 cores for 355 dev questions). Every setting is scored
-by `objective`: the mean of answer accuracy and abstention recall, under the false-abstention cap. Then `verb_fit`, which changes how the
-candidates are judged, and `probe_fit`, which only decides which articles a conflict cites,
-are each swept alone with the grid's best thresholds. Last, the answer gate (`evals.gate`) is
-fitted on the questions those thresholds answer with one side, and its threshold is chosen together
-with `min_relevance` and `min_coverage` (the gate and they trade the same refusals), each dev
-question scored by a gate fitted without it.
+judged candidates (about 25 minutes on 2 cores for 400 dev questions). Every setting is scored
+by `objective`: the mean of answer accuracy and abstention recall, under the false-abstention
+cap. Then `verb_fit`, which changes how the candidates are judged, and `probe_fit`, which only
+decides which articles a conflict cites, are each swept alone with the grid's best thresholds.
+Last, the answer gate (`evals.gate`) is fitted on the questions those thresholds answer with one
+side, and its threshold is chosen together with `min_relevance` and `min_coverage` (the gate and
+they trade the same refusals), each dev question scored by a gate fitted without it.
 """
 
 from __future__ import annotations
@@ -37,13 +37,14 @@ MAX_FALSE_ABSTENTION = 0.05  # the product's promise: answerable questions are r
 def objective(answered_right: int, answerable: int, refused: int, traps: int, false_abstentions: int) -> tuple[float, float]:
     """Returns (balanced accuracy, -false abstentions): the mean of the share of answerable questions
     answered right and the share of unanswerable ones refused, the two rates the product's targets
-    name (each at least 0.9). A pooled share of questions right would let the larger class decide:
-    with 256 answerable and 99 unanswerable dev questions, one refused trap weighed less than one
-    right answer, so the pooled objective traded abstention away. A setting over the
-    false-abstention cap scores -1."""
+    name (each at least 0.9). A pooled share of questions right lets the larger class decide: with
+    about 2.5 answerable dev questions per trap, one refused trap weighed less than one right
+    answer, and the pooled objective traded abstention away. A setting over the false-abstention
+    cap scores -1."""
     if false_abstentions > MAX_FALSE_ABSTENTION * answerable:
         return -1.0, -false_abstentions
     return (answered_right / max(answerable, 1) + refused / max(traps, 1)) / 2, -false_abstentions
+
 
 GRID: dict[str, list[Any]] = {
     "dense_weight": [0.5],
