@@ -494,9 +494,9 @@ def _verb_like(word: str) -> bool:
     return bool(t) and t[0] in _IRREGULAR
 
 
-def _near_terms(corpus: Corpus, unit: Unit) -> set[str]:
-    """Returns the terms of a sentence and its neighbours."""
-    return {t for n in corpus.neighbours(unit) for t in terms(corpus.text(n))}
+def _near_text(corpus: Corpus, unit: Unit) -> str:
+    """Returns a sentence with its neighbours, as one text."""
+    return " ".join(corpus.text(n) for n in corpus.neighbours(unit))
 
 
 _HEADING_WORDS = 12
@@ -539,13 +539,14 @@ def judge(
             value, fit = pick_value(corpus.text(byline), kind, question, weights)
             if value is not None:
                 h, text = replace(h, unit=byline), corpus.text(byline)
-        near = _near_terms(corpus, h.unit) if verbs else set()
+        around = _near_text(corpus, h.unit) if roles or verbs else ""
+        near = set(terms(around)) if verbs else set()
         # what a sentence is about is named in it, the sentence before ("... Mosul." "The city ...") or its title
         about = " ".join([corpus.docs[h.unit.doc_id].title, *(corpus.text(u) for u in corpus.neighbours(h.unit, after=0))])
         on_subject = names_subject(subject, about)
         # "which architect": no architect here. The role's own word counts, not its stem: "Central
         # Command" names no commander
-        unnamed = bool(roles) and not roles & role_terms(" ".join(corpus.text(n) for n in corpus.neighbours(h.unit)))
+        unnamed = bool(roles) and not roles & role_terms(around)
         if unnamed:
             value, fit = None, 0.0
         if value is not None and verbs and not _does(text, near, verbs, soft, verb_fit):
