@@ -167,6 +167,44 @@ def _person_like(v: Value, text: str = "") -> bool:
     return len(words) >= 2 or (len(words) == 1 and bool(_SPEECH.match(text, v.end)))
 
 
+_WHO = re.compile(r"^\s*who\s+(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
+_AGENT_BREAK = re.compile(r"[,;:.()\[\]“”\"—–]")
+_GOVERNED = re.compile(r"\b(?:of|against|from|by|with|for|to|in|on|at|into|over|under|near|after|before)\s+(?:the\s+)?(?:[\w’'-]+-(?:led|backed)\s+)?$", re.IGNORECASE)
+_AGENT_GAP = 6  # words that may stand between a doer's name and its verb: "the SDF has been slowly advancing"
+
+
+def asked_acts(question: str) -> set[str]:
+    """Returns the act a "who did X" question asks the doer of: its main verb's act ("Who launched the
+    offensive?" -> launch). Empty when the question is no such who-question ("Who did the police
+    support?" asks for whom something was done)."""
+    m = _WHO.match(question)
+    if not m:
+        return set()
+    for word in re.findall(r"[A-Za-z’'-]+", m.group("rest")):
+        w = word.lower()
+        t = terms(w)
+        if not t or t[0] in _AUX:
+            continue  # "has been", "did"
+        return {_act(t[0])} if t and _verb_like(w) else set()
+    return set()
+
+
+def _agent(v: Value, text: str, acts: set[str]) -> bool:
+    """Returns True when the name does the act asked about in `text`: the act's verb follows it in the
+    same clause ("The Iraqi Air Force and international coalition aircraft provided air support"). A
+    force or an office is then an answer to "who", which `_person_like` would refuse; a people alone
+    ("Iraqi") is not."""
+    one_word = len(v.text.split()) == 1
+    if not acts or (one_word and _DEMONYM.match(v.text)):
+        return False
+    if one_word and not v.text.isupper() and not text[: v.start].strip(" “\"'"):
+        return False  # a sentence's capitalised first word need be no name: "Fishing boats left the harbour"
+    if _GOVERNED.search(text, 0, v.start):
+        return False  # "the coalition against ISIS is providing air support": ISIS is not the one providing
+    clause = _AGENT_BREAK.split(text[v.end :], maxsplit=1)[0]
+    return any(_act(t) in acts for w in clause.split()[:_AGENT_GAP] for t in terms(w)[:1])
+
+
 def _after_role(name: str) -> str:
     """Returns the part of a name after its last role word: "Iraq Prime Minister Haider al-Abadi" names
     "Haider al-Abadi" (the country is not part of the person), or the whole name when no role word is in it."""
@@ -251,11 +289,14 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
     total = sum(weights.values()) or 1.0
     if kind in ("person", "place"):
         named = set(terms(" ".join(question_names(question))))  # names the question itself uses
-        vals = [v for v in vals if not set(terms(v.text)) <= asked and not _DEMONYM.match(v.text)]
+        vals = [v for v in vals if not set(terms(v.text)) <= asked]
         if kind == "person":
             # "who, according to Scrocca, ..." is not Scrocca; "Iraq's prime minister" may be "Iraq Prime Minister Haider al-Abadi"
             vals = [v for v in vals if not set(terms(_after_role(v.text))) & named]
-        vals = [v for v in vals if (_person_like(v, text) if kind == "person" else _place_like(v))]
+            acts = asked_acts(question)
+            vals = [v for v in vals if (not _DEMONYM.match(v.text) and _person_like(v, text)) or _agent(v, text, acts)]
+        else:
+            vals = [v for v in vals if not _DEMONYM.match(v.text) and _place_like(v)]
     if kind == "date":
         vals = [v for v in vals if _date_fits(v.key, question)]
         if not _BY_WHEN.search(question):
@@ -517,6 +558,44 @@ def _byline(corpus: Corpus, unit: Unit) -> Unit | None:
     return Unit(f"{unit.id}+{after.id}", unit.doc_id, unit.ordinal, unit.start, after.end)
 
 
+# who-questions about words spoken or written: "Who called the task a delicate balance?"
+_ASKS_SPEAKER = re.compile(
+    r"^\s*who\b.*?\b(?:said|say|says|call(?:ed|s)?|describ\w*|told|tell|warn\w*|wrote|write|stat(?:ed|es)|claim\w*|"
+    r"insist\w*|stress\w*|characteri[sz]\w*|put it)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_QUOTE_PARAGRAPH = 3  # sentences back to look for who speaks a quotation
+
+
+def _in_quotation(doc: str, start: int, text: str) -> bool:
+    """Returns True when the sentence is quoted: it opens a quotation, or the last quotation mark before
+    it in its paragraph opens one."""
+    before = doc[doc.rfind("\n", 0, start) + 1 : start]
+    last = max(before.rfind("“"), before.rfind("”"))
+    return text.lstrip()[:1] in "“\"" or (last >= 0 and before[last] == "“") or before.count('"') % 2 == 1
+
+
+def _speaker_span(corpus: Corpus, unit: Unit) -> Unit | None:
+    """Returns, for a quoted sentence that names no speaker, the span from the sentence of its paragraph
+    that does ("“...,” Scrocca said.") to it; None when it is not quoted, names its own speaker or no
+    earlier sentence of its paragraph names one. A reporter's convention: a quotation that goes on
+    without a new attribution is the last named speaker's."""
+    doc = corpus.docs[unit.doc_id].text
+    text = corpus.text(unit)
+    if _SPEECH.search(text) or not _in_quotation(doc, unit.start, text):
+        return None
+    later = unit
+    for _ in range(_QUOTE_PARAGRAPH):
+        prev = corpus.by_pos.get((unit.doc_id, later.ordinal - 1))
+        if prev is None or "\n" in doc[prev.end : later.start]:
+            return None
+        said = corpus.text(prev)
+        if any(_SPEECH.match(said, v.end) and _person_like(v, said) for v in values_of(said, "person")):
+            return Unit(f"{prev.id}+{unit.id}", unit.doc_id, prev.ordinal, prev.start, unit.end)
+        later = prev
+    return None
+
+
 def judge(
     corpus: Corpus, question: str, hits: list[Hit], dense_weight: float, soft: SoftMatcher | None = None, verb_fit: float = 0.0
 ) -> tuple[str, list[Candidate]]:
@@ -539,6 +618,12 @@ def judge(
             value, fit = pick_value(corpus.text(byline), kind, question, weights)
             if value is not None:
                 h, text = replace(h, unit=byline), corpus.text(byline)
+        if value is None and kind == "person" and _ASKS_SPEAKER.search(question) and (said := _speaker_span(corpus, h.unit)):
+            # "who called it a delicate balance": "... Scrocca said. “... It is a delicate balance.”" The
+            # quote is its speaker's words, so it fits as well as the quoted sentence covers the question
+            value, _ = pick_value(corpus.text(said), kind, question, weights)
+            if value is not None:
+                h, text, fit = replace(h, unit=said), corpus.text(said), cov
         around = _near_text(corpus, h.unit) if roles or verbs else ""
         near = set(terms(around)) if verbs else set()
         # what a sentence is about is named in it, the sentence before ("... Mosul." "The city ...") or its title
@@ -738,7 +823,12 @@ def _known(corpus: Corpus, word: str, doc_ids: set[str] | None) -> bool:
 def unknown_names(corpus: Corpus, question: str, doc_ids: set[str] | None = None) -> list[str]:
     """Returns the capitalised words of the question (past its first) that no indexed article has:
     a question about "Germany" cannot be answered by articles that never name it."""
-    return [w for w in question_names(question) if terms(w) and not _known(corpus, w, doc_ids)]
+    asked_in = {m.group(1) for m in _IN_LANGUAGE.finditer(question)}
+    return [w for w in question_names(question) if terms(w) and w not in asked_in and not _known(corpus, w, doc_ids)]
+
+
+# "what does the name mean in English": the language an answer is asked in, not a subject of the articles
+_IN_LANGUAGE = re.compile(r"\bin\s+(English|Arabic|Kurdish|Turkish|Persian|Farsi|French|German|Spanish|Russian|Hebrew)\b")
 
 
 _NAME_WORD = r"(?:(?:al|el)-)?[A-Z][\w’'.-]*\w"  # "Nuri", "al-Nuri"

@@ -14,6 +14,7 @@ from qa.evidence import (
     Calibration,
     _does,
     abbreviate,
+    asked_acts,
     counted_terms,
     coverage,
     dated_verbs,
@@ -46,6 +47,9 @@ class ScriptedLLM:
 register_llm("scripted", ScriptedLLM)
 
 
+MILL = "Mill news\n\nThe old mill by the quay burned down, firefighters said.\n"  # an article that answers nothing asked
+
+
 def _engine(tmp_path: Path, articles: dict[str, str]) -> Engine:
     """Returns an engine (hashing embedder, no model) over the given articles, by file name."""
     docs = tmp_path / "docs"
@@ -70,6 +74,14 @@ def crafted(tmp_path: Path) -> Engine:
 def _check_quotes(engine: Engine, answer) -> None:  # type: ignore[no-untyped-def]
     for q in list(answer.quotes) + list(answer.nearest):
         assert engine.corpus.docs[q.doc_id].text[q.start : q.end] == q.text
+
+
+def _answers_from_span(engine: Engine, question: str, name: str, first: str, last: str) -> None:
+    """Asserts that the answer names `name` and quotes one span, from `first` to `last`, by offsets."""
+    a = engine.answer(question)
+    assert not a.abstained and name in a.text, a.notes
+    _check_quotes(engine, a)
+    assert a.quotes[0].text.startswith(first) and a.quotes[0].text.endswith(last)
 
 
 def test_conflict_shows_both_sides(crafted: Engine) -> None:
@@ -243,6 +255,9 @@ def test_a_name_no_article_mentions_means_abstention(harbour: Engine) -> None:
     # a possessive is the name itself
     assert unknown_names(harbour.corpus, "What did the UN’s aid workers and Marek's police do?") == []
     assert unknown_names(harbour.corpus, "What did the EU's aid workers do?") == ["EU's"]
+    # the language an answer is asked in is no subject; a language the question is about is
+    assert unknown_names(harbour.corpus, "What does the name Marek mean in English?") == []
+    assert unknown_names(harbour.corpus, "What is the English name of the port?") == ["English"]
 
 
 @pytest.fixture
@@ -343,12 +358,9 @@ def test_a_headline_reads_with_its_byline(tmp_path: Path) -> None:
     engine = _engine(tmp_path, {
         "storm.txt": "Harbour reopens after the winter storm\n\nJan Kos | 3 March, 2021, 10:15\n\n"
         "Fishing boats left the harbour at dawn, the port authority said.\n",
-        "mill.txt": "Mill news\n\nThe old mill by the quay burned down, firefighters said.\n",
+        "mill.txt": MILL,
     })
-    a = engine.answer("Who wrote the report on the harbour reopening after the winter storm?")
-    assert not a.abstained and "Jan Kos" in a.text, a.notes
-    _check_quotes(engine, a)
-    assert a.quotes[0].text.startswith("Harbour reopens") and a.quotes[0].text.endswith("10:15")
+    _answers_from_span(engine, "Who wrote the report on the harbour reopening after the winter storm?", "Jan Kos", "Harbour reopens", "10:15")
     a = engine.answer("On what date was the report on the harbour reopening after the winter storm published?")
     assert not a.abstained and "3 March, 2021" in a.text, a.notes
 
@@ -434,7 +446,9 @@ def test_a_person_named_with_country_and_title_answers_who() -> None:
     value, fit = pick_value(text, "person", "Who was Iraq's prime minister during the battle?")
     assert value is not None and "Haider al-Abadi" in value.text
     assert fit > 0  # "prime minister" is asked, and said in the name's title
-    assert pick_value("Iraq Army units described it as a defeat.", "person", "Who described it as a defeat?")[0] is None
+    # an army's name is no person's; it answers "who" only as the doer of the act asked about
+    assert pick_value("Iraq Army units described it as a defeat.", "person", "Who called it a defeat?")[0] is None
+    assert pick_value("Iraq Army units described it as a defeat.", "person", "Who described it as a defeat?")[0] is not None
 
 
 def test_a_passage_names_the_subject_by_most_of_its_words_or_initials() -> None:
@@ -556,3 +570,28 @@ def test_an_organisation_named_like_a_role_is_not_that_role(tmp_path: Path) -> N
     engine.calibration = replace(CAL, name_fallback=0.8, max_missing=1.0)
     assert engine.answer("Which commander told reporters that the port would reopen?").abstained
     assert "Harbour Command" in engine.answer("Who told reporters that the port would reopen?").text
+
+
+def test_a_quotation_that_goes_on_is_its_last_named_speakers(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "port.txt": "Port news\n\n“The quay is finished,” Anna Kowal said. “The boats can come back. It is a fine day.”\n\n"
+        "“The nets are torn,” a fisherman said. “We need new ones.”\n",
+        "mill.txt": MILL,
+    })
+    _answers_from_span(engine, "Who said that it is a fine day?", "Kowal", "“The quay is finished,”", "fine day.”")
+    # the speaker of the paragraph's quotation is no one named: no name answers
+    assert engine.answer("Who said they need new nets?").abstained
+
+
+def test_a_force_that_does_what_was_asked_answers_who() -> None:
+    assert asked_acts("Who launched the offensive on the old quarter?") == asked_acts("Who has been launching attacks?") != set()
+    assert asked_acts("Who did the police support?") == set()  # asks for whom, not who did
+    assert asked_acts("Who said it?") == set()
+    question = "Who provided air support during the offensive?"
+    value, _ = pick_value("The Vell Air Force provided air support, striking the bridges.", "person", question)
+    assert value is not None and value.text.endswith("Air Force")
+    # the name after "against" is not the one providing; a people alone is no doer
+    assert pick_value("The coalition against ISIS is providing air support.", "person", question)[0] is None
+    assert pick_value("Iraqi troops provided air support.", "person", question)[0] is None
+    # without the asked act, a force is no person
+    assert pick_value("The Vell Air Force held a parade.", "person", question)[0] is None
