@@ -89,7 +89,7 @@ class Candidate:
     missing: float = 0.0  # weight share of the heaviest question term absent from the sentence and its neighbours
     bm25: float = 0.0  # keyword score
     fused: float = 0.0  # hybrid retrieval score
-    unnamed: bool = False  # who-question: the sentence does not name who (only "he" or "she", or not the role asked)
+    unnamed: bool = False  # who-question: the sentence does not name who (only "he" or "she", not the role asked, or not the act)
     on_subject: bool = True  # the sentence, its neighbours or its article's title name what the question is about
 
 
@@ -302,6 +302,9 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
         if not _BY_WHEN.search(question):
             # "hoped to take Mosul by the end of 2016": a deadline, not when anything happened
             vals = [v for v in vals if not _BY_DATE.search(text, 0, v.start)]
+        if not _ASKS_SAYING.search(question):
+            # "... marks the end of the Daesh state," Abadi said in a statement on June 29: when it was said
+            vals = [v for v in vals if not _SAID_ON.search(text, max(0, v.start - _SAID_WINDOW), v.start)]
     if kind == "number" and _SHARE.search(question):
         vals = [v for v in vals if v.key.endswith("%")]
     if kind == "number" and _ASKS_MONEY.search(question):
@@ -365,6 +368,15 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _BY_DATE = re.compile(r"\b(?:by|until|till)\s+(?:the\s+(?:end|middle|start|beginning)\s+of\s+)?$", re.IGNORECASE)
 _BY_WHEN = re.compile(r"\b(?:by when|by what|until when|deadline)\b", re.IGNORECASE)
+# a date that follows the verb of saying in its clause dates the saying, not what was said
+_SAID_ON = re.compile(
+    r"\b(?:said|says|told|announced|reported|wrote|stated|declared|tweeted)\b(?:[^\S\n]+(?!and\b|but\b|that\b)[\w’'.-]+){0,7}?[^\S\n]+$"
+)
+_SAID_WINDOW = 80
+_ASKS_SAYING = re.compile(
+    r"\b(?:say|says|said|tell|told|announc\w*|declar\w*|stat(?:e|ed|ement)|report\w*|wr[io]te|tweet\w*|claim\w*|describ\w*|call(?:ed)?|speak|spoke)\b",
+    re.IGNORECASE,
+)
 _ASKS_MONTH = re.compile(r"\b(?:which|what) month\b", re.IGNORECASE)
 _ASKS_YEAR = re.compile(r"\b(?:which|what) year\b", re.IGNORECASE)
 _ASKS_CLOCK = re.compile(r"\bwhat time\b(?! of (?:the )?year)|\btime of day\b", re.IGNORECASE)
@@ -604,6 +616,7 @@ def judge(
     weights = _weights(corpus, question)
     surface = _surface(question)
     roles = role_terms(question) if kind == "person" else set()
+    acts = asked_acts(question) if kind == "person" else set()
     verbs = counted_verbs(question) if kind == "number" else dated_verbs(question) if kind == "date" else []
     subject = subject_name(corpus, question)
     cands = []
@@ -637,6 +650,8 @@ def judge(
         if value is not None and verbs and not _does(text, near, verbs, soft, verb_fit):
             value, fit = None, 0.0  # "how many fighters surrendered", "when did Raqqa fall": said of something else
         unnamed = unnamed or (kind == "person" and value is None and _pronoun_agent(text, weights))
+        if kind == "person" and value is None and acts and not {_act(t) for t in terms(text)} & acts:
+            unnamed = True  # "who led the Shiite militias": a passage about the militias that says no one led them
         cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed, on_subject))
     cands.sort(key=lambda c: -c.relevance)
     return kind, cands

@@ -53,7 +53,7 @@ _KIND_PATTERNS = [
     ("number", r"\b(how (many|much|old|long|large|big|far|often|tall|high|wide|deep|heavy)|how many"
      r"|what( (is|was|were|are))?( the)?( \w+)? (number|percentage|share|proportion|fraction|age|height|length|size|population|toll)"
      r"|(what|which)( \w+){0,3} (price|cost|budget)"
-     r"|what (did|does|do|will|would|could)( [\w’'-]+){0,5}? (pay|cost|spend))\b"),  # "what did the government pay"
+     r"|what (did|does|do|will|would|could)( [\w’'-]+){0,8}? (pay|cost|spend))\b"),  # "what did the government pay"
     ("person", rf"\b(who|whom|whose|(which|what)( \w+){{0,2}} (official|person|chief|{ROLES})|name of the( \w+){{0,2}} (leader|commander|official|spokesman|minister|general|ambassador|mayor|governor|president|architect|author|founder))\b"),
     ("place", r"\b(where|(which|what)( \w+){0,2} (city|town|country|river|neighbou?rhood|district|village|region|hospital))\b"),
 ]

@@ -404,6 +404,7 @@ def test_a_question_about_cost_needs_a_sum_of_money(crafted: Engine) -> None:
     assert crafted.answer("How much does a fish market stall cost every Friday morning?").abstained  # "six" is no price
     assert question_kind("What is the estimated price of the new footpath?") == "number"
     assert question_kind("What was the human cost of the flood?") == "number"  # a count of people: any number answers
+    assert question_kind("What did the town council estimate the new footpath would cost?") == "number"
     assert pick_value("About 300 people died, costing the town dearly.", "number", "What was the human cost of the flood?")[0] is not None
 
 
@@ -595,3 +596,24 @@ def test_a_force_that_does_what_was_asked_answers_who() -> None:
     assert pick_value("Iraqi troops provided air support.", "person", question)[0] is None
     # without the asked act, a force is no person
     assert pick_value("The Vell Air Force held a parade.", "person", question)[0] is None
+
+
+def test_a_date_after_the_verb_of_saying_dates_the_saying() -> None:
+    text = "“The bridge is open again,” the mayor said in an official statement on June 29."
+    assert pick_value(text, "date", "When did the bridge open again?")[0] is None
+    value, _ = pick_value(text, "date", "When did the mayor say the bridge was open again?")
+    assert value is not None and value.text == "June 29"
+    value, _ = pick_value("Workers reopened the bridge on Monday, a statement said.", "date", "When did workers reopen the bridge?")
+    assert value is not None and value.text == "Monday"  # the date before the saying is the event's
+
+
+def test_a_who_question_with_no_name_is_answered_by_a_passage_only_if_it_says_the_act(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "river.txt": "River news\n\nAn army of river pirates is preparing to take the harbour's north bank.\n"
+        "A crowd of fishermen gathered at the ruined chapel on the quay.\n",
+        "mill.txt": MILL,
+    })
+    engine.calibration = replace(CAL, name_fallback=0.5, max_missing=1.0)
+    a = engine.answer("Who gathered at the ruined chapel on the quay?")
+    assert not a.abstained and "fishermen" in a.text, a.notes
+    assert engine.answer("Who led the river pirates preparing to take the north bank?").abstained
