@@ -144,7 +144,7 @@ def build_index(
                 store.delete_doc(replaced)  # the file changed and with it its content-hash id
                 report.removed.append(replaced)
             old = stored.get(doc.doc_id)
-            if old is not None and old.sha == doc.sha and old.splitting == SPLITTING:
+            if old is not None and old.sha == doc.sha and old.splitting == SPLITTING and old.title == doc.title:
                 report.unchanged.append(doc.doc_id)
             else:
                 todo.append(doc)

@@ -42,16 +42,27 @@ class Skipped:
     reason: str
 
 
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# a line that is only a date, perhaps with a weekday and a time: "Wednesday, 20 February, 2019", "June 29, 2017 09:06"
+_DATELINE = re.compile(
+    rf"^\W*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s*)?"
+    rf"(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}),?\s+\d{{4}}(?:,?\s+\d{{1,2}}:\d{{2}})?\W*$",
+    re.IGNORECASE,
+)
+
+
 def title_of(text: str) -> str:
-    """Returns the document's title: its first Markdown heading, else its first non-blank line."""
+    """Returns the document's title: its first Markdown heading, else its first non-blank line that
+    is not only a date (a page's dateline above its headline)."""
     for line in text.splitlines():
         m = re.match(r"^\s{0,3}#{1,6}\s+(.*\S)", line)
         if m:
             return m.group(1).strip()[:200]
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:200]
-    return "(untitled)"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        if not _DATELINE.match(line):
+            return line[:200]
+    return lines[0][:200] if lines else "(untitled)"
 
 
 def content_id(path: Path, text: str) -> str:

@@ -47,6 +47,17 @@ def test_an_index_split_another_way_is_split_again(tmp_path: Path, seeds_copy: P
     assert len(again.updated) == 5 and again.units > 50 and again.unchanged == []
 
 
+def test_an_index_whose_titles_were_read_another_way_is_rebuilt_for_them(
+    tmp_path: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = StoreConfig(tmp_path / "idx")
+    build_index(config, EMB, [seeds_copy])
+    monkeypatch.setattr("index.documents.title_of", lambda text: "the same title for all")
+    again = build_index(config, EMB, [seeds_copy])
+    assert len(again.updated) == 5 and again.unchanged == []
+    assert {d.title for d in VectorStore(config).docs().values()} == {"the same title for all"}
+
+
 def test_changed_document_replaces_its_units(tmp_path: Path, seeds_copy: Path) -> None:
     config = StoreConfig(tmp_path / "idx")
     build_index(config, EMB, [seeds_copy])

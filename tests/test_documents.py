@@ -6,7 +6,7 @@ from pathlib import Path
 
 from index.build import build_index
 from index.chunking import sentence_units
-from index.documents import load_documents, read_document
+from index.documents import load_documents, read_document, title_of
 from index.embed import HashingEmbedder
 from index.html import visible_text
 from index.store import StoreConfig, VectorStore
@@ -72,3 +72,11 @@ def test_user_file_changes_replace_its_old_version(tmp_path: Path, seeds_copy: P
     third = build_index(config, emb, [mine], hashed_ids=True)
     assert any("003_d97496b591feec8d" in s.reason for s in third.skipped)
     assert len(VectorStore(config).docs()) == 6
+
+
+def test_a_title_is_the_first_line_that_is_not_only_a_date() -> None:
+    assert title_of("Wednesday, 20 February, 2019\n\nISIS extremists losing ground\n\nText.") == "ISIS extremists losing ground"
+    assert title_of("June 29, 2017 09:06\nThe headline\n") == "The headline"
+    assert title_of("29 June 2017 marked the end of the siege.\n") == "29 June 2017 marked the end of the siege."
+    assert title_of("20 February, 2019\n") == "20 February, 2019"  # nothing but a date: the date
+    assert title_of("Intro\n# The heading\n") == "The heading"
