@@ -12,10 +12,12 @@ FACT_MAX_WORDS = 40  # a fact answer has no value to centre on: keep more of its
 NOT_IN_SOURCES = "Not in the sources: the indexed articles do not answer this question."
 
 
-def _clean(phrase: str) -> str:
+def _clean(phrase: str, capital: bool = True) -> str:
+    """Returns the phrase without edge punctuation or runs of spaces, its first letter a capital unless
+    `capital` is False (a phrase cut from mid-sentence after "… " keeps its own case)."""
     phrase = phrase.strip(" ,;:—–-\"'“”‘’()")
     phrase = re.sub(r"\s+", " ", phrase)
-    return phrase[:1].upper() + phrase[1:] if phrase else phrase
+    return phrase[:1].upper() + phrase[1:] if phrase and capital else phrase
 
 
 def phrase_around(text: str, start: int, end: int, before: int = 3, after: int = 4) -> str:
@@ -60,7 +62,8 @@ def sentence_window(text: str, question: str, max_words: int = MAX_WORDS) -> str
         if score > best:
             best, best_start = score, s
     piece = " ".join(words[best_start : best_start + max_words])
-    return ("… " if best_start > 0 else "") + _clean(piece) + (" …" if best_start + max_words < len(words) else "")
+    cut = best_start > 0
+    return ("… " if cut else "") + _clean(piece, capital=not cut) + (" …" if best_start + max_words < len(words) else "")
 
 
 def cite(numbers: list[int]) -> str:
@@ -97,7 +100,7 @@ def value_window(c: Candidate, before: int = 8, max_words: int = MAX_WORDS) -> s
     piece = " ".join([*lw, value, *rw])
     head = "… " if n_left < len(left) else ""
     tail = " …" if n_right < len(right) else ""
-    return head + _clean(piece.rstrip(".")) + tail
+    return head + _clean(piece.rstrip("."), capital=not head) + tail
 
 
 def extractive_text(a: Assessment, question: str) -> tuple[str, list[Candidate]]:

@@ -617,3 +617,12 @@ def test_a_who_question_with_no_name_is_answered_by_a_passage_only_if_it_says_th
     a = engine.answer("Who gathered at the ruined chapel on the quay?")
     assert not a.abstained and "fishermen" in a.text, a.notes
     assert engine.answer("Who led the river pirates preparing to take the north bank?").abstained
+
+
+def test_a_window_cut_from_mid_sentence_keeps_its_case() -> None:
+    from qa.compose import sentence_window
+
+    text = "In the old town, just a few fishermen can hold the quay for some time, the harbour master said on Monday."
+    cut = sentence_window(text, "Who can hold the quay?", max_words=10)
+    assert cut.startswith("… ") and cut[2].islower(), cut  # "… just a few ...", not "… Just a few ..."
+    assert sentence_window("the quay is open.", "Is the quay open?") == "The quay is open"  # a whole sentence starts with a capital
