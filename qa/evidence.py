@@ -185,7 +185,7 @@ def asked_acts(question: str) -> set[str]:
         t = terms(w)
         if not t or t[0] in _AUX:
             continue  # "has been", "did"
-        return {_act(t[0])} if t and _verb_like(w) else set()
+        return {_act(t[0])} if _verb_like(w) else set()  # the first word that is no auxiliary is the verb, or there is none
     return set()
 
 
