@@ -649,9 +649,10 @@ def judge(
             value, fit = None, 0.0
         if value is not None and verbs and not _does(text, near, verbs, soft, verb_fit):
             value, fit = None, 0.0  # "how many fighters surrendered", "when did Raqqa fall": said of something else
-        unnamed = unnamed or (kind == "person" and value is None and _pronoun_agent(text, weights))
-        if kind == "person" and value is None and acts and not {_act(t) for t in terms(text)} & acts:
-            unnamed = True  # "who led the Shiite militias": a passage about the militias that says no one led them
+        if kind == "person" and value is None:
+            # "he told Reuters": someone did it, unnamed; "who led the Shiite militias": a passage about the
+            # militias that says no one led them
+            unnamed = unnamed or _pronoun_agent(text, weights) or bool(acts and not {_act(t) for t in terms(text)} & acts)
         cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed, on_subject))
     cands.sort(key=lambda c: -c.relevance)
     return kind, cands

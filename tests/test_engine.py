@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from index.keyword import terms
+from qa.compose import sentence_window
 from qa.engine import Engine
 from qa.evidence import (
     Calibration,
@@ -620,8 +621,6 @@ def test_a_who_question_with_no_name_is_answered_by_a_passage_only_if_it_says_th
 
 
 def test_a_window_cut_from_mid_sentence_keeps_its_case() -> None:
-    from qa.compose import sentence_window
-
     text = "In the old town, just a few fishermen can hold the quay for some time, the harbour master said on Monday."
     cut = sentence_window(text, "Who can hold the quay?", max_words=10)
     assert cut.startswith("… ") and cut[2].islower(), cut  # "… just a few ...", not "… Just a few ..."
