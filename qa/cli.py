@@ -72,18 +72,24 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verbatim(text: str, indent: str, width: int) -> str:
+    """Returns a quote's text wrapped under a bar: no quotation marks are added, so a quote that opens
+    with its own (“There is still ...) reads as the article prints it."""
+    return textwrap.indent(textwrap.fill(text, width - len(indent) - 2), indent + "│ ")
+
+
 def _print_answer(a, width: int = 100) -> None:  # type: ignore[no-untyped-def]
     print(textwrap.fill(a.text, width))
     if a.quotes:
         print()
     for i, q in enumerate(a.quotes, 1):
         print(f"[{i}] {q.title}  ({q.doc_id}, chars {q.start}-{q.end})")
-        print(textwrap.indent(textwrap.fill(f"“{q.text}”", width - 4), "    "))
+        print(_verbatim(q.text, "    ", width))
     if a.nearest:
         print("\nNearest passages (they do not answer the question):")
         for q in a.nearest:
             print(f"  - {q.title} ({q.doc_id}, chars {q.start}-{q.end})")
-            print(textwrap.indent(textwrap.fill(f"“{q.text}”", width - 6), "      "))
+            print(_verbatim(q.text, "      ", width))
     print(f"\n(mode: {a.mode}{'; ' + '; '.join(a.notes) if a.notes else ''})")
 
 

@@ -20,6 +20,20 @@ def _clean(phrase: str, capital: bool = True) -> str:
     return phrase[:1].upper() + phrase[1:] if phrase and capital else phrase
 
 
+def _balanced(text: str) -> str:
+    """Returns the text with a quotation mark whose partner was cut off put back at that end, outside
+    any "…": “There is still tough fighting to go,” Col. Scrocca said -- not: There is still tough
+    fighting to go,” Col. Scrocca said."""
+    if text.count("”") > text.count("“"):
+        text = "“" + text
+    elif text.count("“") > text.count("”"):
+        text += "”"
+    if text.count('"') % 2:  # a straight mark that follows a word closes: part remains in the city", he told
+        last = text.rindex('"')
+        text = '"' + text if last > 0 and not text[last - 1].isspace() else text + '"'
+    return text
+
+
 def phrase_around(text: str, start: int, end: int, before: int = 3, after: int = 4) -> str:
     """Returns the value at text[start:end] with a few words each side, not crossing a clause break."""
     left = text[:start]
@@ -41,14 +55,14 @@ def phrase_around(text: str, start: int, end: int, before: int = 3, after: int =
         keep_right.append(w)
     sep = "" if right[:1] and not right[:1].isspace() else " "
     tail = sep + " ".join(keep_right) if keep_right else ""
-    return _clean(" ".join(keep_left) + (" " if keep_left else "") + text[start:end] + tail)
+    return _balanced(_clean(" ".join(keep_left) + (" " if keep_left else "") + text[start:end] + tail))
 
 
 def sentence_window(text: str, question: str, max_words: int = MAX_WORDS) -> str:
     """Returns the part of `text` (at most `max_words` words) that best covers the question's terms."""
     words = text.split()
     if len(words) <= max_words:
-        return _clean(text.rstrip("."))
+        return _balanced(_clean(text.rstrip(".")))
     asked = set(terms(question))
     hit = [bool(set(terms(w)) & asked) for w in words]
     best, best_start = -1e9, 0
@@ -63,7 +77,7 @@ def sentence_window(text: str, question: str, max_words: int = MAX_WORDS) -> str
             best, best_start = score, s
     piece = " ".join(words[best_start : best_start + max_words])
     cut = best_start > 0
-    return ("… " if cut else "") + _clean(piece, capital=not cut) + (" …" if best_start + max_words < len(words) else "")
+    return _balanced(("… " if cut else "") + _clean(piece, capital=not cut) + (" …" if best_start + max_words < len(words) else ""))
 
 
 def cite(numbers: list[int]) -> str:
@@ -100,7 +114,7 @@ def value_window(c: Candidate, before: int = 8, max_words: int = MAX_WORDS) -> s
     piece = " ".join([*lw, value, *rw])
     head = "… " if n_left < len(left) else ""
     tail = " …" if n_right < len(right) else ""
-    return head + _clean(piece.rstrip("."), capital=not head) + tail
+    return _balanced(head + _clean(piece.rstrip("."), capital=not head) + tail)
 
 
 def extractive_text(a: Assessment, question: str) -> tuple[str, list[Candidate]]:

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from qa.cli import _print_answer
+from qa.types import Answer, Quote
+
 
 @pytest.fixture
 def env(tmp_path: Path, seeds_copy: Path) -> dict[str, str]:
@@ -77,3 +80,11 @@ def test_index_reports_skipped_files(env: dict[str, str], tmp_path: Path) -> Non
 def test_missing_path_exits_2(env: dict[str, str]) -> None:
     out = qa(env, "index", "/no/such/folder")
     assert out.returncode == 2 and "no such file" in out.stderr
+
+
+def test_a_quote_is_printed_verbatim_without_added_marks(capsys: pytest.CaptureFixture[str]) -> None:
+    said = "“There is still tough fighting to go,” Col. Joseph Scrocca told CNN."
+    _print_answer(Answer("q", "Tough fighting [1].", quotes=(Quote("004_x", "Drone footage", 10, 10 + len(said), said),)))
+    out = capsys.readouterr().out
+    assert "│ “There is still tough fighting to go,” Col. Joseph Scrocca told CNN." in out
+    assert "““" not in out and "CNN.”" not in out

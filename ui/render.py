@@ -95,7 +95,7 @@ def _card(n: int | None, q: Quote, nearest: bool = False) -> str:
     return (
         f'<div class="qa-card{" nearest" if nearest else ""}"{click}>'
         f'<div class="head">{num}<b>{esc(q.title)}</b> · {esc(q.doc_id)} · <span class="pos">chars {q.start}–{q.end}</span></div>'
-        f"<blockquote>“{esc(q.text)}”</blockquote></div>"
+        f"<blockquote>{esc(q.text)}</blockquote></div>"  # verbatim: no marks added to a quote that has its own
     )
 
 
