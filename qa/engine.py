@@ -20,6 +20,7 @@ from qa.llm import LLMS, LLMError, get_llm
 from qa.retrieve import Corpus, Hit, Unit, retrieve
 from qa.settings import Settings, go_offline
 from qa.soft import SoftMatcher
+from qa.sources import pointed
 from qa.types import Answer, Conflict, ConflictSide, Quote
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,10 @@ class Engine:
             raise LLMError(f"unknown LLM backend {backend!r} (QA_LLM / --llm); choose one of {sorted(LLMS)}")
         k = top_k or self.settings.top_k
         corpus = self.corpus
-        hits = retrieve(corpus, self.embedder, q, k=max(self.settings.candidates, 3 * k))
+        within = pointed(corpus, q)
+        if within:
+            notes.append("answered from " + " and ".join(repr(corpus.docs[d].title) for d in within) + ", the article the question names")
+        hits = retrieve(corpus, self.embedder, q, k=max(self.settings.candidates, 3 * k), within=within)
         a = assess(corpus, q, hits, self.calibration, self.soft)
         if a.sides:  # the other articles that state each side's value, in their own words
             a = corroborate(corpus, q, a, self.probes(a), self.calibration)

@@ -6,6 +6,7 @@ unit's text is always sliced from its document's text by offsets.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from index.embed import Embedder
@@ -79,14 +80,24 @@ class Corpus:
         return out
 
 
-def retrieve(corpus: Corpus, embedder: Embedder, question: str, k: int = 12, pool: int = 30) -> list[Hit]:
-    """Returns the `k` best units for `question`, best first, fusing dense and BM25 ranks."""
+def retrieve(
+    corpus: Corpus, embedder: Embedder, question: str, k: int = 12, pool: int = 30, within: Collection[str] = ()
+) -> list[Hit]:
+    """Returns the `k` best units for `question`, best first, fusing dense and BM25 ranks; only units of
+    the documents `within` when it names any (every unit of those documents is ranked)."""
     if not corpus.units:
         return []
     vec = embedder.embed([question])[0]
-    dense = [(i, s) for i, s in corpus.store.query("unit", vec, pool) if i in corpus.by_id]
-    chunk_hits = [(corpus.chunks[i], s) for i, s in corpus.store.query("chunk", vec, 10) if i in corpus.chunks]
-    keyword = [(corpus.units[p].id, s) for p, s in corpus.keyword.search(question, pool)]
+    if within:
+        ids = [u.id for d in within for u in corpus.doc_units.get(d, [])]
+        dense = sorted(((i, float(v @ vec)) for i, v in corpus.store.vectors("unit", ids).items()), key=lambda x: -x[1])
+        keep = set(ids)
+        keyword = [(corpus.units[p].id, s) for p, s in corpus.keyword.search(question, corpus.keyword.size) if corpus.units[p].id in keep]
+        chunk_hits = [(corpus.chunks[i], s) for i, s in corpus.store.query("chunk", vec, 10 * pool) if i in corpus.chunks and corpus.chunks[i][0] in within]
+    else:
+        dense = [(i, s) for i, s in corpus.store.query("unit", vec, pool) if i in corpus.by_id]
+        keyword = [(corpus.units[p].id, s) for p, s in corpus.keyword.search(question, pool)]
+        chunk_hits = [(corpus.chunks[i], s) for i, s in corpus.store.query("chunk", vec, 10) if i in corpus.chunks]
 
     dense_score = dict(dense)
     bm25_score = dict(keyword)

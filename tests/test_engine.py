@@ -26,6 +26,7 @@ from qa.evidence import (
 )
 from qa.llm import register_llm
 from qa.settings import Settings
+from qa.sources import pointer
 from qa.values import question_kind, values_of
 
 CAL = Calibration(min_relevance=0.3, min_coverage=0.3, conflict_margin=0.15, dense_weight=0.5, min_fit=0.0, max_missing=0.4)
@@ -636,3 +637,28 @@ def test_an_answer_keeps_both_marks_of_a_quotation_it_cuts_at_the_edge() -> None
     long = "He said “the strikes destroyed 359 VBIEDs and 781 buildings and 225 tunnels and 279 boats since October” on Monday."
     cut = sentence_window(long, "Who said the strikes destroyed VBIEDs?", max_words=14)
     assert cut.endswith(" …”"), cut  # the mark closes a quotation that runs on past the cut
+
+
+def test_a_question_that_names_an_article_is_answered_from_it_alone(crafted: Engine) -> None:
+    both = crafted.answer("How old is the Blue Bridge?")
+    assert both.conflicts, both.text  # the two articles disagree
+    regional = crafted.answer("How old is the Blue Bridge, according to the regional report?")
+    assert not regional.conflicts and "95" in regional.text and "120" not in regional.text, regional.text
+    assert {q.doc_id for q in regional.quotes} == {"bridge_b"}
+    assert any("Regional report" in n for n in regional.notes), regional.notes
+    town = crafted.answer("According to the town news story, how old is the Blue Bridge?")
+    assert not town.conflicts and "120" in town.text and {q.doc_id for q in town.quotes} == {"bridge_a"}, town.text
+
+
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        ("When did ISIS seize Mosul, according to the report on the Fatah offensive?", "Fatah offensive"),
+        ("How many died, according to the official quoted in the article on ISIS losing ground?", "ISIS losing ground"),
+        ("What did the mayor say in the CNN piece?", "CNN"),
+        ("How many people fled, according to Scrocca?", None),  # a person who speaks in an article
+        ("Who wrote the report on ISIS losing ground?", None),  # the article is what is asked about
+    ],
+)
+def test_the_words_that_point_at_an_article_are_read_apart(question: str, described: str | None) -> None:
+    assert pointer(question) == described
