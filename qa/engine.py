@@ -15,7 +15,7 @@ from index.embed import Embedder, get_embedder
 from index.store import VectorStore
 from qa import verify
 from qa.compose import NOT_IN_SOURCES, extractive_text
-from qa.evidence import Assessment, Calibration, Candidate, abbreviate, assess, corroborate
+from qa.evidence import Assessment, Calibration, Candidate, abbreviate, assess, corroborate, plain_words
 from qa.llm import LLMS, LLMError, get_llm
 from qa.retrieve import Corpus, Hit, Unit, retrieve
 from qa.settings import Settings, go_offline
@@ -77,7 +77,7 @@ class Engine:
         if len(q) > self.settings.max_question_chars:
             q = q[: self.settings.max_question_chars]
             notes.append(f"question cut to its first {self.settings.max_question_chars} characters")
-        short = abbreviate(self.corpus, q)
+        short = plain_words(self.corpus, abbreviate(self.corpus, q))
         if short != q:
             notes.append(f"read as the articles write it: {short!r}")
         return short, notes

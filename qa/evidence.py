@@ -515,8 +515,9 @@ def _base(term: str) -> str:
 
 
 # verbs that name the same act: "when did Iraq take east Mosul" is answered by "Iraq captured east
-# Mosul"; only the sentence's own words count, as a neighbour's "recaptured" may be another act
-_TAKE = frozenset(terms("take took taken capture captured seize seized recapture recaptured retake retook retaken"))
+# Mosul", "when did the Old City fall" by "forces captured the Old City"; only the sentence's own
+# words count, as a neighbour's "recaptured" may be another act
+_TAKE = frozenset(terms("take took taken capture captured seize seized recapture recaptured retake retook retaken liberate liberated fall fell fallen"))
 
 
 def _act(term: str) -> str:
@@ -905,6 +906,21 @@ def abbreviate(corpus: Corpus, question: str) -> str:
         return initials if len(words) >= 3 and not known and abbreviation and abbreviation[0] in corpus.keyword.vocab else m.group(0)
 
     return _NAME_RUN.sub(short, question)
+
+
+# what news reports say in one word, asked in several: "forced from their homes" is "displaced"
+_PARAPHRASES = (
+    (re.compile(r"\b(?:forced|driven|chased|pushed|uprooted)\s+(?:out\s+)?(?:from|of)\s+(?:their|his|her|its)\s+homes?\b", re.IGNORECASE), "displaced"),
+    (re.compile(r"\bmade\s+homeless\b", re.IGNORECASE), "displaced"),
+)
+
+
+def plain_words(corpus: Corpus, question: str) -> str:
+    """Returns the question with a phrase the articles say in one word written as that word, when they use it."""
+    for pattern, word in _PARAPHRASES:
+        if terms(word)[-1] in corpus.keyword.vocab:
+            question = pattern.sub(word, question)
+    return question
 
 
 def question_names(question: str) -> list[str]:

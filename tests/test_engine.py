@@ -21,6 +21,7 @@ from qa.evidence import (
     dated_verbs,
     names_subject,
     pick_value,
+    plain_words,
     subject_name,
     unknown_names,
 )
@@ -662,3 +663,21 @@ def test_a_question_that_names_an_article_is_answered_from_it_alone(crafted: Eng
 )
 def test_the_words_that_point_at_an_article_are_read_apart(question: str, described: str | None) -> None:
     assert pointer(question) == described
+
+
+def test_a_city_that_falls_is_taken_and_one_liberated_is_taken_too() -> None:
+    verbs = dated_verbs("When did the Old City fall to Iraqi forces?")
+    assert _does("On July 9 Iraqi forces announced that they had captured the Old City.", set(), verbs, None, 0.45)
+    assert _does("Iraqi forces liberated eastern Mosul in January.", set(), dated_verbs("When did Iraqi forces take eastern Mosul?"), None, 0.45)
+    assert not _does("The offensive on the Old City began on June 18.", set(), verbs, None, 0.45)
+
+
+def test_a_phrase_the_articles_say_in_one_word_is_read_as_that_word(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "flood.txt": "Flood news\n\nAbout 4,000 people have been displaced by the floods, officials said.\n",
+        "river.txt": "River report\n\nSome 300 people returned to their homes on the east bank on Friday.\n",
+    })
+    a = engine.answer("How many people were forced from their homes by the floods?")
+    assert not a.abstained and "4,000" in a.text, (a.text, a.notes)
+    assert any("displaced" in n for n in a.notes), a.notes
+    assert plain_words(engine.corpus, "Who was driven out of his home?") == "Who was displaced?"
