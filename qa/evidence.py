@@ -252,7 +252,10 @@ def counted_terms(question: str) -> set[str]:
     if not m or _HOW_MUCH_OF.match(question, m.start()):
         return set()  # "how much of Mosul" asks for a part of it, in any measure
     out: set[str] = set()
-    for word in re.findall(r"[\w’'-]+", m.group(1))[:4]:
+    words = re.findall(r"[\w’'-]+", m.group(1))
+    # "how many of eastern Mosul's 400 schools": a part of a counted whole is counted by the whole's noun
+    words = [w for w in words[1:7] if not w[0].isdigit()] if words[:1] == ["of"] else words[:4]
+    for word in words:
         t = terms(word)
         if word.lower() in ("have", "has", "had", "were", "was", "are", "is", "did", "do", "does", "will", "would"):
             break

@@ -681,3 +681,11 @@ def test_a_phrase_the_articles_say_in_one_word_is_read_as_that_word(tmp_path: Pa
     assert not a.abstained and "4,000" in a.text, (a.text, a.notes)
     assert any("displaced" in n for n in a.notes), a.notes
     assert plain_words(engine.corpus, "Who was driven out of his home?") == "Who was displaced?"
+
+
+def test_a_part_of_a_counted_whole_is_counted_by_the_whole_noun() -> None:
+    q = "How many of the town's 40 schools are open again?"
+    assert "school" in counted_terms(q)
+    text = "Since the siege ended, 900 families have come back; 32 out of 40 schools have reopened."
+    value, _ = pick_value(text, "number", q)
+    assert value is not None and value.key == "32", value  # "32 out of 40"
