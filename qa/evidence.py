@@ -149,7 +149,14 @@ def coverage(
     return got / total, heaviest / total
 
 
-_SPEECH = re.compile(r"\s+(?:said|says|wrote|writes|told|tells|added|stated|noted|warned|explained|reported|reports|announced|announces)\b")
+# One vocabulary of saying: the verbs that attribute words in a passage ("..., Scrocca said"), and the
+# words by which a question asks about a saying ("who called it", "when did he say")
+_SAID = "said|says|wrote|writes|told|tells|added|stated|noted|warned|explained|reported|reports|announced|announces|declared|tweeted"
+_ASKS_SAID = (
+    r"say|says|said|tell|told|wr[io]te|writes?|stat(?:e|es|ed|ement)|note[ds]?|add(?:s|ed)?|warn\w*|explain\w*|report\w*|"
+    r"announc\w*|declar\w*|tweet\w*|claim\w*|describ\w*|call(?:s|ed)?|speak|spoke|insist\w*|stress\w*|characteri[sz]\w*|put it"
+)
+_SPEECH = re.compile(rf"\s+(?:{_SAID})\b")
 
 
 def _person_like(v: Value, text: str = "") -> bool:
@@ -372,14 +379,9 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _BY_DATE = re.compile(r"\b(?:by|until|till)\s+(?:the\s+(?:end|middle|start|beginning)\s+of\s+)?$", re.IGNORECASE)
 _BY_WHEN = re.compile(r"\b(?:by when|by what|until when|deadline)\b", re.IGNORECASE)
 # a date that follows the verb of saying in its clause dates the saying, not what was said
-_SAID_ON = re.compile(
-    r"\b(?:said|says|told|announced|reported|wrote|stated|declared|tweeted)\b(?:[^\S\n]+(?!and\b|but\b|that\b)[\w’'.-]+){0,7}?[^\S\n]+$"
-)
+_SAID_ON = re.compile(rf"\b(?:{_SAID})\b(?:[^\S\n]+(?!and\b|but\b|that\b)[\w’'.-]+){{0,7}}?[^\S\n]+$")
 _SAID_WINDOW = 80
-_ASKS_SAYING = re.compile(
-    r"\b(?:say|says|said|tell|told|announc\w*|declar\w*|stat(?:e|ed|ement)|report\w*|wr[io]te|tweet\w*|claim\w*|describ\w*|call(?:ed)?|speak|spoke)\b",
-    re.IGNORECASE,
-)
+_ASKS_SAYING = re.compile(rf"\b(?:{_ASKS_SAID})\b", re.IGNORECASE)
 _ASKS_MONTH = re.compile(r"\b(?:which|what) month\b", re.IGNORECASE)
 _ASKS_YEAR = re.compile(r"\b(?:which|what) year\b", re.IGNORECASE)
 _ASKS_CLOCK = re.compile(r"\bwhat time\b(?! of (?:the )?year)|\btime of day\b", re.IGNORECASE)
@@ -575,11 +577,7 @@ def _byline(corpus: Corpus, unit: Unit) -> Unit | None:
 
 
 # who-questions about words spoken or written: "Who called the task a delicate balance?"
-_ASKS_SPEAKER = re.compile(
-    r"^\s*who\b.*?\b(?:said|say|says|call(?:ed|s)?|describ\w*|told|tell|warn\w*|wrote|write|stat(?:ed|es)|claim\w*|"
-    r"insist\w*|stress\w*|characteri[sz]\w*|put it)\b",
-    re.IGNORECASE | re.DOTALL,
-)
+_ASKS_SPEAKER = re.compile(rf"^\s*who\b.*?\b(?:{_ASKS_SAID})\b", re.IGNORECASE | re.DOTALL)
 _QUOTE_PARAGRAPH = 3  # sentences back to look for who speaks a quotation
 
 
