@@ -826,8 +826,8 @@ def _known(corpus: Corpus, word: str, doc_ids: set[str] | None) -> bool:
     name itself: "UN's" is "UN"."""
     word = re.sub(r"[’']s$", "", word)
     vocab = corpus.keyword.vocab
-    ts = terms(word)
-    if all(t in vocab for t in ts):
+    # "Col" is read with its dot, as a title ("colonel"): the question's name words are cut before it
+    if any(all(t in vocab for t in terms(w)) for w in (word, word + ".")):
         return True
     w = word.lower()
     if len(w) >= 5 and any(w.startswith(v) for v in vocab if len(v) >= 3 and not v[0].isdigit()):

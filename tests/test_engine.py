@@ -255,6 +255,8 @@ def test_a_name_no_article_mentions_means_abstention(harbour: Engine) -> None:
     # an acronym of words the articles use, and an abbreviation they use, are known names
     assert unknown_names(harbour.corpus, "What did the UN and Colonel Marek say?") == []
     assert unknown_names(harbour.corpus, "What did the EU and Colonel Smith say?") == ["EU", "Smith"]
+    assert unknown_names(harbour.corpus, "What did Col. Marek say?") == []  # the title is read with its dot
+    assert unknown_names(harbour.corpus, "What did Adm. Marek say?") == ["Adm"]  # no admiral in the articles
     # a possessive is the name itself
     assert unknown_names(harbour.corpus, "What did the UN’s aid workers and Marek's police do?") == []
     assert unknown_names(harbour.corpus, "What did the EU's aid workers do?") == ["EU's"]
