@@ -850,7 +850,7 @@ _IN_LANGUAGE = re.compile(r"\bin\s+(English|Arabic|Kurdish|Turkish|Persian|Farsi
 
 
 _NAME_WORD = r"(?:(?:al|el)-)?[A-Z][\w’'.-]*\w"  # "Nuri", "al-Nuri"
-_SUBJECT_RUN = re.compile(rf"(?<=\s){_NAME_WORD}(?:\s+(?:of\s+|the\s+|for\s+)*{_NAME_WORD})*")
+_SUBJECT_RUN = re.compile(rf"(?<=\s){_NAME_WORD}\.?(?:\s+(?:of\s+|the\s+|for\s+)*{_NAME_WORD}\.?)*")  # "Col. Ryan Dillon"
 _DATE_WORDS = frozenset(terms(" ".join([*MONTHS, *WEEKDAYS])))
 _TITLE_AFTER = re.compile(rf"(?:\s+[a-z]+){{0,2}}?\s+(?:{ROLES})\b", re.IGNORECASE)
 

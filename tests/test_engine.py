@@ -691,3 +691,14 @@ def test_a_part_of_a_counted_whole_is_counted_by_the_whole_noun() -> None:
     text = "Since the siege ended, 900 families have come back; 32 out of 40 schools have reopened."
     value, _ = pick_value(text, "number", q)
     assert value is not None and value.key == "32", value  # "32 out of 40"
+
+
+def test_a_person_named_with_an_abbreviated_title_is_the_subject_and_answers_where(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "a.txt": "Port news\n\nCol. Ivo Marek said in a statement on Twitter that the port would open soon.\n",
+        "b.txt": "Quay news\n\nThe mayor spoke about the port at the town hall on Monday.\n",
+    })
+    engine.calibration = replace(CAL, max_missing=1.0)
+    assert subject_name(engine.corpus, "Where did Col. Ivo Marek say the port would open?") == "Col. Ivo Marek"
+    a = engine.answer("Where did Col. Ivo Marek post his statement about the port?")
+    assert not a.abstained and "Twitter" in a.text, (a.text, a.notes)
