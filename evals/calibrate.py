@@ -5,8 +5,9 @@
 Retrieval runs once per question; the grid then re-decides each question from the same
 judged candidates (about 25 minutes on 2 cores for 400 dev questions). Every setting is scored
 by `objective`: the mean of answer accuracy and abstention recall, under the false-abstention
-cap. Then `verb_fit`, which changes how the candidates are judged, and `probe_fit`, which only
-decides which articles a conflict cites, are each swept alone with the grid's best thresholds.
+cap. Then `verb_fit`, which changes how the candidates are judged, `place_fallback`, and
+`probe_fit`, which only decides which articles a conflict cites, are each swept alone with the
+grid's best thresholds.
 Last, the answer gate (`evals.gate`) is fitted on the questions those thresholds answer with one
 side, and its threshold is chosen together with `min_relevance` and `min_coverage` (the gate and
 they trade the same refusals), each dev question scored by a gate fitted without it.
@@ -30,6 +31,7 @@ from qa.compose import extractive_text
 from qa.evidence import CALIBRATION_FILE, Calibration, corroborate, decide, gate_features, judge, unknown_names
 from qa.retrieve import retrieve
 from qa.settings import Settings
+from qa.sources import pointed
 
 MAX_FALSE_ABSTENTION = 0.05  # the product's promise: answerable questions are rarely refused
 
@@ -59,6 +61,7 @@ GRID: dict[str, list[Any]] = {
 }
 VERB_FIT = [0.0, 0.4, 0.45, 0.5, 0.55, 0.6, 1.01]
 PROBE_FIT = [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 1.01]
+PLACE_FALLBACK = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -71,7 +74,8 @@ def main(argv: list[str] | None = None) -> None:
     corpus = engine.corpus
     items = load_items(settings.seeds_dir, split="dev")
     asked = {it.id: engine.read_question(it.question)[0] for it in items}  # as the engine reads them
-    hits = {it.id: retrieve(corpus, engine.embedder, asked[it.id], k=max(settings.candidates, 3 * settings.top_k)) for it in items}
+    k = max(settings.candidates, 3 * settings.top_k)
+    hits = {it.id: retrieve(corpus, engine.embedder, asked[it.id], k=k, within=pointed(corpus, asked[it.id])) for it in items}
 
     def judge_all(verb_fit: float) -> dict[tuple[str, float], Any]:
         return {
@@ -153,6 +157,11 @@ def main(argv: list[str] | None = None) -> None:
             sc = score(replace(cal, verb_fit=verb_fit), rejudged)
             if sc > best[0]:
                 best, judged = (sc, replace(cal, verb_fit=verb_fit)), rejudged
+    (acc, neg_false), cal = best
+
+    # place_fallback: the highest threshold that scores best (an answer without a place name is the less sure one)
+    fallback = max(PLACE_FALLBACK, key=lambda f: (score(replace(cal, place_fallback=f), judged), f))
+    best = (score(replace(cal, place_fallback=fallback), judged), replace(cal, place_fallback=fallback))
     (acc, neg_false), cal = best
 
     # probe_fit: which conflict answers cite every gold article, then the fewest citations of others

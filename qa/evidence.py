@@ -58,7 +58,8 @@ class Calibration:
     max_missing: float = 1.0  # the heaviest absent question term may weigh at most this share
     side_fit: float = 1.01  # a passage whose value fits this well is a side of a conflict however the best scores
     rank_by: str = "relevance"  # which passage answers among the relevant ones: relevance, bm25 or fused
-    name_fallback: float = 1.01  # a who/where question's best passage with this coverage answers even with no name in it
+    name_fallback: float = 1.01  # a who-question's best passage with this coverage answers even with no name in it
+    place_fallback: float = 1.01  # and a where-question's
     verb_fit: float = 0.0  # "how many X did V", "when did X V": a number or date whose sentence lacks V, or a word
     # this close to it, is said of something else
     probe_fit: float = 1.01  # a passage found by searching for a conflict side's passage, whose value is said in
@@ -710,7 +711,10 @@ def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
         ok = sorted(ok, key=lambda c: -getattr(c, cal.rank_by))
     if kind != "fact":
         typed = [c for c in ok if c.value is not None and c.fit >= cal.min_fit]
-        if kind in ("person", "place") and ok[0].value is None and ok[0].coverage >= cal.name_fallback and not ok[0].unnamed:
+        # where: a place need not be a name ("on a couch", "in civilian areas"), so a where-question's
+        # passage may answer with less of the question's words than a who-question's
+        fallback = cal.place_fallback if kind == "place" else cal.name_fallback
+        if kind in ("person", "place") and ok[0].value is None and ok[0].coverage >= fallback and not ok[0].unnamed:
             # "who led the operation": the passage holding every word of the question answers it
             # even when what it names is a group, not a person's name
             return Assessment("fact", cands, False, support=[ok[0]])

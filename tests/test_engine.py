@@ -702,3 +702,16 @@ def test_a_person_named_with_an_abbreviated_title_is_the_subject_and_answers_whe
     assert subject_name(engine.corpus, "Where did Col. Ivo Marek say the port would open?") == "Col. Ivo Marek"
     a = engine.answer("Where did Col. Ivo Marek post his statement about the port?")
     assert not a.abstained and "Twitter" in a.text, (a.text, a.notes)
+
+
+def test_a_place_that_is_no_name_answers_where_from_a_passage_that_says_most_of_the_question(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "feed.txt": "Front news\n\nAs the drone climbs, officers gather on a couch to watch the video feed.\n",
+        "port.txt": "Port news\n\nThe ferry to Dorn left the harbour on Monday.\n",
+    })
+    question = "Where did the officers sit to watch the drone's video feed?"
+    engine.calibration = replace(CAL, place_fallback=0.5)
+    a = engine.answer(question)
+    assert not a.abstained and "on a couch" in a.text, (a.text, a.notes)
+    engine.calibration = replace(CAL, place_fallback=1.01)  # a where-question needs a place name
+    assert engine.answer(question).abstained
