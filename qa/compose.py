@@ -24,10 +24,14 @@ def _balanced(text: str) -> str:
     """Returns the text with a quotation mark whose partner was cut off put back at that end, outside
     any "…": “There is still tough fighting to go,” Col. Scrocca said -- not: There is still tough
     fighting to go,” Col. Scrocca said."""
-    if text.count("”") > text.count("“"):
-        text = "“" + text
-    elif text.count("“") > text.count("”"):
-        text += "”"
+    depth, unopened = 0, 0
+    for ch in text:
+        if ch == "“":
+            depth += 1
+        elif ch == "”":
+            unopened += depth == 0
+            depth = max(depth - 1, 0)
+    text = "“" * unopened + text + "”" * depth  # "… for some time,” Scrocca said. “The ISF …" opens and closes
     if text.count('"') % 2:  # a straight mark that follows a word closes: part remains in the city", he told
         last = text.rindex('"')
         text = '"' + text if last > 0 and not text[last - 1].isspace() else text + '"'

@@ -637,6 +637,8 @@ def test_an_answer_keeps_both_marks_of_a_quotation_it_cuts_at_the_edge() -> None
     assert sentence_window('Only "a small part" remains, he said.', "What remains?") == 'Only "a small part" remains, he said'
     assert sentence_window('"A small part remains in the city", he told Reuters.', "What remains?").startswith('"A small part')
     assert sentence_window("the “caliphate", "Which caliphate?") == "The “caliphate”"
+    said = "for some time,” Scrocca said. “The forces must be quick"
+    assert sentence_window(said, "Who said it?") == "“For some time,” Scrocca said. “The forces must be quick”"
     long = "He said “the strikes destroyed 359 VBIEDs and 781 buildings and 225 tunnels and 279 boats since October” on Monday."
     cut = sentence_window(long, "Who said the strikes destroyed VBIEDs?", max_words=14)
     assert cut.endswith(" …”"), cut  # the mark closes a quotation that runs on past the cut
