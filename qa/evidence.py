@@ -151,10 +151,11 @@ def coverage(
 
 
 # One vocabulary of saying: the verbs that attribute words in a passage ("..., Scrocca said"), and the
-# words by which a question asks about a saying ("who called it", "when did he say")
+# words by which a question asks about a saying ("who called it", "when did he say"; not "state": the
+# Islamic State says nothing)
 _SAID = "said|says|wrote|writes|told|tells|added|stated|noted|warned|explained|reported|reports|announced|announces|declared|tweeted"
 _ASKS_SAID = (
-    r"say|says|said|tell|told|wr[io]te|writes?|stat(?:e|es|ed|ement)|note[ds]?|add(?:s|ed)?|warn\w*|explain\w*|report\w*|"
+    r"say|says|said|tell|told|wr[io]te|writes?|stated|statements?|note[ds]?|add(?:s|ed)?|warn\w*|explain\w*|report\w*|"
     r"announc\w*|declar\w*|tweet\w*|claim\w*|describ\w*|call(?:s|ed)?|speak|spoke|insist\w*|stress\w*|characteri[sz]\w*|put it"
 )
 _SPEECH = re.compile(rf"\s+(?:{_SAID})\b")

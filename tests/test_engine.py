@@ -610,6 +610,9 @@ def test_a_date_after_the_verb_of_saying_dates_the_saying() -> None:
     assert value is not None and value.text == "June 29"
     value, _ = pick_value("Workers reopened the bridge on Monday, a statement said.", "date", "When did workers reopen the bridge?")
     assert value is not None and value.text == "Monday"  # the date before the saying is the event's
+    # "State" in a name asks about no saying
+    said = "“The port is ours,” the Free State said in an official statement on June 29."
+    assert pick_value(said, "date", "When did the Free State take the port?")[0] is None
 
 
 def test_a_who_question_with_no_name_is_answered_by_a_passage_only_if_it_says_the_act(tmp_path: Path) -> None:
