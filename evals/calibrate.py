@@ -29,9 +29,7 @@ from evals.metrics import matches
 from qa import get_engine
 from qa.compose import extractive_text
 from qa.evidence import CALIBRATION_FILE, Calibration, corroborate, decide, gate_features, judge, unknown_names
-from qa.retrieve import retrieve
 from qa.settings import Settings
-from qa.sources import pointed
 
 MAX_FALSE_ABSTENTION = 0.05  # the product's promise: answerable questions are rarely refused
 
@@ -74,8 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     corpus = engine.corpus
     items = load_items(settings.seeds_dir, split="dev")
     asked = {it.id: engine.read_question(it.question)[0] for it in items}  # as the engine reads them
-    k = max(settings.candidates, 3 * settings.top_k)
-    hits = {it.id: retrieve(corpus, engine.embedder, asked[it.id], k=k, within=pointed(corpus, asked[it.id])) for it in items}
+    hits = {it.id: engine.hits(asked[it.id], settings.top_k)[0] for it in items}
 
     def judge_all(verb_fit: float) -> dict[tuple[str, float], Any]:
         return {
@@ -160,9 +157,9 @@ def main(argv: list[str] | None = None) -> None:
     (acc, neg_false), cal = best
 
     # place_fallback: the highest threshold that scores best (an answer without a place name is the less sure one)
-    fallback = max(PLACE_FALLBACK, key=lambda f: (score(replace(cal, place_fallback=f), judged), f))
-    best = (score(replace(cal, place_fallback=fallback), judged), replace(cal, place_fallback=fallback))
-    (acc, neg_false), cal = best
+    scored = {f: score(replace(cal, place_fallback=f), judged) for f in PLACE_FALLBACK}
+    fallback = max(PLACE_FALLBACK, key=lambda f: (scored[f], f))
+    (acc, neg_false), cal = scored[fallback], replace(cal, place_fallback=fallback)
 
     # probe_fit: which conflict answers cite every gold article, then the fewest citations of others
     conflicts = []

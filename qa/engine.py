@@ -94,10 +94,9 @@ class Engine:
             raise LLMError(f"unknown LLM backend {backend!r} (QA_LLM / --llm); choose one of {sorted(LLMS)}")
         k = top_k or self.settings.top_k
         corpus = self.corpus
-        within = pointed(corpus, q)
+        hits, within = self.hits(q, k)
         if within:
             notes.append("answered from " + " and ".join(repr(corpus.docs[d].title) for d in within) + ", the article the question names")
-        hits = retrieve(corpus, self.embedder, q, k=max(self.settings.candidates, 3 * k), within=within)
         a = assess(corpus, q, hits, self.calibration, self.soft)
         if a.sides:  # the other articles that state each side's value, in their own words
             a = corroborate(corpus, q, a, self.probes(a), self.calibration)
@@ -124,6 +123,12 @@ class Engine:
         renumber = {old: new for new, old in enumerate(order, 1)}
         text = verify.MARKER.sub(lambda m: f"[{renumber[int(m.group(1))]}]", raw)
         return self._answer(question, text, [evidence[n - 1] for n in order], a, notes, mode="llm")
+
+    def hits(self, question: str, k: int) -> tuple[list[Hit], list[str]]:
+        """Returns the candidate passages for a question read by `read_question` (`k` passages are
+        to be shown) and the documents it names, whose passages they are then limited to."""
+        within = pointed(self.corpus, question)
+        return retrieve(self.corpus, self.embedder, question, k=max(self.settings.candidates, 3 * k), within=within), within
 
     def probes(self, a: Assessment) -> list[list[Hit]]:
         """Returns, for each side of a conflict, the passages a search with that side's own passage finds."""

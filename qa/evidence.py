@@ -916,8 +916,13 @@ def abbreviate(corpus: Corpus, question: str) -> str:
 
 # what news reports say in one word, asked in several: "forced from their homes" is "displaced"
 _PARAPHRASES = (
-    (re.compile(r"\b(?:forced|driven|chased|pushed|uprooted)\s+(?:out\s+)?(?:from|of)\s+(?:their|his|her|its)\s+homes?\b", re.IGNORECASE), "displaced"),
-    (re.compile(r"\bmade\s+homeless\b", re.IGNORECASE), "displaced"),
+    (
+        re.compile(
+            r"\b(?:(?:forced|driven|chased|pushed|uprooted)\s+(?:out\s+)?(?:from|of)\s+(?:their|his|her|its)\s+homes?|made\s+homeless)\b",
+            re.IGNORECASE,
+        ),
+        "displaced",
+    ),
 )
 
 

@@ -39,19 +39,21 @@ def pointer(question: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def _vocabulary(text: str) -> frozenset[str]:
-    """Returns the terms of a document's text (cached: a string keeps its hash, so a hit costs no rescan)."""
-    return frozenset(terms(text))
+def _title_terms(title: str) -> frozenset[str]:
+    return frozenset(terms(title))
 
 
 def fit(corpus: Corpus, described: str) -> dict[str, float]:
-    """Returns, for each document, the idf-weighted share of the description's terms it holds."""
+    """Returns, for each document that holds a term of the description, the idf-weighted share of the
+    description's terms it holds (which documents hold a term, the keyword index says: no article
+    is read again)."""
     words = set(terms(described))
     total = sum(corpus.keyword.idf_of(t) for t in words)
+    holders = {t: {corpus.units[p].doc_id for p in corpus.keyword.holding(t)} for t in words}
     out = {}
-    for doc_id, doc in corpus.docs.items():
-        title, text = _vocabulary(doc.title), _vocabulary(doc.text)
-        got = sum(corpus.keyword.idf_of(t) * (TITLE_WEIGHT if t in title else TEXT_WEIGHT if t in text else 0.0) for t in words)
+    for doc_id in set().union(*holders.values()):
+        title = _title_terms(corpus.docs[doc_id].title)
+        got = sum(corpus.keyword.idf_of(t) * (TITLE_WEIGHT if t in title else TEXT_WEIGHT if doc_id in holders[t] else 0.0) for t in words)
         out[doc_id] = got / total if total else 0.0
     return out
 
