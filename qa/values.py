@@ -65,14 +65,15 @@ _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|how|where|why)\b")
 def question_kind(question: str) -> str:
     """Returns what the question asks for: "number", "date", "person", "place" or "fact".
 
-    A "when" after another question word opens a clause, it does not ask for a date: "What followed
-    the bombardment when the offensive was launched?" asks for a fact.
+    A "when" or "where" after another question word opens a clause, it does not ask for a date or a
+    place: "What followed the bombardment when the offensive was launched?" and "What did they burn
+    to hide where they were going?" ask for a fact.
     """
     q = question.lower()
     found = []
     for kind, pat in _KIND_PATTERNS:
         for m in re.finditer(pat, q):
-            if not (m.group(0) == "when" and _WH_WORD.search(q, _sentence_start(q, m.start()), m.start())):
+            if not (m.group(0) in ("when", "where") and _WH_WORD.search(q, _sentence_start(q, m.start()), m.start())):
                 found.append((m.start(), kind))
                 break
     return min(found)[1] if found else "fact"

@@ -551,6 +551,8 @@ def test_a_share_in_words_or_per_cent_is_a_percentage() -> None:
 
 def test_a_when_after_another_question_word_opens_a_clause_and_a_chief_is_a_person() -> None:
     assert question_kind("What followed the bombardment when the offensive was launched?") == "fact"
+    assert question_kind("What did the rebels burn to hide where they were going?") == "fact"
+    assert question_kind("Where did the rebels go when the army came?") == "place"
     assert question_kind("How many people fled when the offensive began?") == "number"
     assert question_kind("Who was in charge when the city fell?") == "person"
     assert question_kind("When did the offensive begin?") == "date"
