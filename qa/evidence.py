@@ -230,6 +230,13 @@ def _place_like(v: Value) -> bool:
 _AUX = frozenset(terms("have has had were was are is did do does will would could can been be"))
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(.*)", re.IGNORECASE)
 _HOW_MUCH_OF = re.compile(r"\bhow much\s+of\b", re.IGNORECASE)
+_HOW_MUCH = re.compile(r"\bhow much\b(?!\s+of\b)", re.IGNORECASE)
+# "how much water / ground": a mass is measured in a unit, not counted by its own noun
+_MEASURED = re.compile(
+    r"[\s(]*(?:sq(?:uare)?\.?\s+|cubic\s+)?(?:km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|lit(?:er|re)s?|gallons?|barrels?|"
+    r"tons?|tonnes?|kg|kilograms?|pounds|acres?|hectares?)\b",
+    re.IGNORECASE,
+)
 _CLAUSE_BREAK = re.compile(r"[;:—–]|\.\s")
 _WINDOWS = {"number": (30, 60), "date": (60, 40), "name": (50, 50)}  # chars at which a term counts half
 _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re.IGNORECASE)
@@ -322,7 +329,13 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
     if kind == "number" and _ASKS_MONEY.search(question):
         vals = [v for v in vals if _MONEY.search(text[max(0, v.start - 4) : v.end + 12])]
     words = [(m.start(), m.end(), m.group(0), t) for m in re.finditer(r"[^\s\-–—]+", text) for t in terms(m.group(0))[:1]]
-    if kind == "number" and vals:
+    if kind == "number" and vals and _HOW_MUCH.search(question) and not _ASKS_MONEY.search(question):
+        measured = [v for v in vals if v.key.endswith("%") or _MEASURED.match(text, v.end)]
+        vals = measured or vals
+        measure = bool(measured)
+    else:
+        measure = False
+    if kind == "number" and vals and not measure:
         counted = counted_terms(question)
         sentence_terms = {t for *_, t in words}
         if counted:
@@ -715,9 +728,11 @@ def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
         # where: a place need not be a name ("on a couch", "in civilian areas"), so a where-question's
         # passage may answer with less of the question's words than a who-question's
         fallback = cal.place_fallback if kind == "place" else cal.name_fallback
-        if kind in ("person", "place") and ok[0].value is None and ok[0].coverage >= fallback and not ok[0].unnamed:
+        named_close = any(c.relevance >= ok[0].relevance - cal.conflict_margin for c in typed)
+        if kind in ("person", "place") and ok[0].value is None and ok[0].coverage >= fallback and not ok[0].unnamed and not named_close:
             # "who led the operation": the passage holding every word of the question answers it
-            # even when what it names is a group, not a person's name
+            # even when what it names is a group, not a person's name -- unless a passage about as
+            # relevant names one ("which Syrian city": "... encircle ISIS fighters in ... Raqqa")
             return Assessment("fact", cands, False, support=[ok[0]])
         if not typed:
             return Assessment(kind, cands, True, f"no relevant passage states the {kind} asked for")

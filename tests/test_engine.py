@@ -722,3 +722,26 @@ def test_a_place_that_is_no_name_answers_where_from_a_passage_that_says_most_of_
     assert not a.abstained and "on a couch" in a.text, (a.text, a.notes)
     engine.calibration = replace(CAL, place_fallback=1.01)  # a where-question needs a place name
     assert engine.answer(question).abstained
+
+
+def test_a_place_named_in_a_passage_about_as_relevant_answers_where_before_one_that_names_none(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "a.txt": "Front news\n\nKurdish fighters surrounded the rebels for a week, officers said.\n",
+        "b.txt": "Valley news\n\nKurdish fighters have encircled the rebels in Dorn.\n",
+    })
+    question = "Where have Kurdish fighters surrounded the rebels?"
+    engine.calibration = replace(CAL, place_fallback=0.5, conflict_margin=0.2)
+    a = engine.answer(question)
+    assert "Dorn" in a.text, (a.text, a.notes)
+    engine.calibration = replace(CAL, place_fallback=0.5, conflict_margin=0.1)  # a name far less relevant does not
+    assert "for a week" in engine.answer(question).text
+
+
+def test_how_much_of_a_mass_is_answered_by_a_measure_not_a_count() -> None:
+    text = "Four of nine pumping stations supply water to the town, with more than 2.5 million liters trucked in every day."
+    value, _ = pick_value(text, "number", "How much water is trucked in daily?")
+    assert value is not None and value.text.startswith("2.5 million"), value
+    value, _ = pick_value("About one sq km (0.4 sq mile) remained under rebel control.", "number", "How much ground did the rebels still control?")
+    assert value is not None and value.key in ("1", "0.4"), value  # either measure of the same ground
+    value, _ = pick_value(text, "number", "How many pumping stations supply water?")  # a count is still counted
+    assert value is not None and value.text.lower().startswith("four"), value
