@@ -28,7 +28,16 @@ from evals.gate import THRESHOLDS, fit_gate, out_of_fold
 from evals.metrics import matches
 from qa import get_engine
 from qa.compose import extractive_text
-from qa.evidence import CALIBRATION_FILE, Calibration, corroborate, decide, gate_features, judge, unknown_names
+from qa.evidence import (
+    CALIBRATION_FILE,
+    GATE_SIGNS,
+    Calibration,
+    corroborate,
+    decide,
+    gate_features,
+    judge,
+    unknown_names,
+)
 from qa.settings import Settings
 
 MAX_FALSE_ABSTENTION = 0.05  # the product's promise: answerable questions are rarely refused
@@ -102,8 +111,8 @@ def main(argv: list[str] | None = None) -> None:
             ids.append(it.id)
             rows.append(gate_features(a.support[0], a.candidates))
             labels.append(it.answerable)
-        fit = fit_gate(rows, labels)
-        unseen = dict(zip(ids, out_of_fold(rows, labels), strict=True))
+        fit = fit_gate(rows, labels, signs=GATE_SIGNS)
+        unseen = dict(zip(ids, out_of_fold(rows, labels, signs=GATE_SIGNS), strict=True))
         print(
             f"gate: {fit.traps} traps and {fit.answerable} answerable questions answered with one side; "
             f"cross-validated (threshold, traps refused, answerable lost): {fit.table}"

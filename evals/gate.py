@@ -17,9 +17,26 @@ import numpy as np
 THRESHOLDS = tuple(round(0.025 * i, 3) for i in range(2, 13))  # 0.05 to 0.3
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> np.ndarray:
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50, signs: Sequence[int] | None = None) -> np.ndarray:
     """Returns weights (intercept first) of an L2-penalised logistic regression, both classes
-    weighted equally whatever their sizes (Newton's method; the intercept is not penalised)."""
+    weighted equally whatever their sizes (Newton's method; the intercept is not penalised).
+
+    With `signs` (one per feature: +1 the score may only rise with it, -1 only fall, 0 either),
+    a feature whose weight comes out against its sign is dropped (weight 0), the one most against
+    first, and the rest refitted: correlated features ("relevance" is half "coverage") otherwise
+    trade weights of opposite signs that fit the dev questions and nothing else.
+    """
+    if signs is not None:
+        active = list(range(x.shape[1]))
+        while True:
+            w = fit_logistic(x[:, active], y, l2, steps)
+            against = [(signs[f] * w[1 + i], i) for i, f in enumerate(active) if signs[f] * w[1 + i] < 0]
+            if not against:
+                full = np.zeros(x.shape[1] + 1)
+                full[0] = w[0]
+                full[[1 + f for f in active]] = w[1:]
+                return full
+            active.pop(min(against)[1])
     n, d = x.shape
     xb = np.hstack([np.ones((n, 1)), x])
     pos = max(int(y.sum()), 1)
@@ -65,27 +82,36 @@ def folds(y: np.ndarray, k: int, seed: int) -> list[np.ndarray]:
     return [np.array(sorted(f), dtype=int) for f in out]
 
 
-def fit_gate(features: Sequence[Sequence[float]], answerable: Sequence[bool], rounds: int = 10, k: int = 5) -> GateFit:
-    """Returns the gate fitted on all rows, and for each of `THRESHOLDS` how many traps and how
-    many answerable questions it refuses in `rounds` of k-fold cross-validation."""
+def fit_gate(
+    features: Sequence[Sequence[float]], answerable: Sequence[bool], rounds: int = 10, k: int = 5, signs: Sequence[int] | None = None
+) -> GateFit:
+    """Returns the gate fitted on all rows (weights held to `signs`, see `fit_logistic`), and for
+    each of `THRESHOLDS` how many traps and how many answerable questions it refuses in `rounds` of
+    k-fold cross-validation."""
     x = np.asarray(features, dtype=float)
     y = np.asarray(answerable, dtype=float)
     caught = dict.fromkeys(THRESHOLDS, 0.0)
     lost = dict.fromkeys(THRESHOLDS, 0.0)
     for seed in range(rounds):
-        p = np.array([scores(np.asarray(w), row) for w, row in zip(out_of_fold(x, y, k, seed), x, strict=True)])
+        p = np.array([scores(np.asarray(w), row) for w, row in zip(out_of_fold(x, y, k, seed, signs), x, strict=True)])
         for t in THRESHOLDS:
             caught[t] += float(((p < t) & (y == 0)).sum()) / rounds
             lost[t] += float(((p < t) & (y == 1)).sum()) / rounds
     return GateFit(
-        tuple(float(v) for v in fit_logistic(x, y)),
+        tuple(float(v) for v in fit_logistic(x, y, signs=signs)),
         int((y == 0).sum()),
         int((y == 1).sum()),
         tuple((t, round(caught[t], 2), round(lost[t], 2)) for t in THRESHOLDS),
     )
 
 
-def out_of_fold(features: Sequence[Sequence[float]] | np.ndarray, answerable: Sequence[bool] | np.ndarray, k: int = 5, seed: int = 0) -> list[tuple[float, ...]]:
+def out_of_fold(
+    features: Sequence[Sequence[float]] | np.ndarray,
+    answerable: Sequence[bool] | np.ndarray,
+    k: int = 5,
+    seed: int = 0,
+    signs: Sequence[int] | None = None,
+) -> list[tuple[float, ...]]:
     """Returns, for each row, the weights of a gate fitted on the other folds: scoring a question
     with them says what the gate would do on a question it never saw."""
     x = np.asarray(features, dtype=float)
@@ -93,7 +119,7 @@ def out_of_fold(features: Sequence[Sequence[float]] | np.ndarray, answerable: Se
     out: list[tuple[float, ...]] = [()] * len(y)
     for test in folds(y, k, seed):
         train = np.setdiff1d(np.arange(len(y)), test)
-        w = tuple(float(v) for v in fit_logistic(x[train], y[train]))
+        w = tuple(float(v) for v in fit_logistic(x[train], y[train], signs=signs))
         for i in test:
             out[int(i)] = w
     return out

@@ -676,6 +676,8 @@ def judge(
 
 
 GATE_FEATURES = ("relevance", "coverage", "missing", "fit", "dense", "bm25 / 10", "margin over the next passage", "gives a value")
+# how each feature may move the score (+1 up, -1 down, 0 either way): what the fit is held to
+GATE_SIGNS = (1, 1, -1, 1, 1, 1, 1, 0)
 
 
 def gate_features(best: Candidate, cands: list[Candidate]) -> list[float]:

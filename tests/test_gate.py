@@ -56,3 +56,17 @@ def test_calibration_objective_weighs_answerable_and_unanswerable_questions_equa
     assert objective(90, 100, 9, 10, 0)[0] == (0.9 + 0.9) / 2
     # over the cap of 5% false abstentions a setting loses, however it scores otherwise
     assert objective(90, 100, 10, 10, 6) < objective(10, 100, 0, 10, 5)
+
+
+def test_a_feature_whose_weight_goes_against_its_meaning_is_dropped() -> None:
+    rng = np.random.default_rng(5)
+    y = (rng.random(400) < 0.7).astype(float)
+    a = rng.normal(size=400) + 1.5 * (2 * y - 1)
+    x = np.column_stack([a, a + 0.3 * rng.normal(size=400), rng.normal(size=400)])  # two near copies of one signal
+    held = fit_logistic(x, y, l2=0.01, signs=(1, 1, 0))
+    assert held[1] >= 0 and held[2] >= 0 and held[1] + held[2] > 1.0
+    # a feature that lowers the score where it may only raise it is dropped, not learnt backwards
+    backwards = fit_logistic(np.column_stack([x[:, 0], -x[:, 0]]), y, signs=(1, 1))
+    assert backwards[2] == 0.0 and backwards[1] > 1.0
+    gate = fit_gate(x.tolist(), (y == 1).tolist(), rounds=2, signs=(1, 1, 0))
+    assert gate.weights[1] >= 0 and gate.weights[2] >= 0
