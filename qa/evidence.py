@@ -255,6 +255,8 @@ _COUNTED_GROUPS = tuple(
         "people persons residents civilians inhabitants citizens locals",
         "fighters militants jihadists jihadis extremists insurgents combatants",
         "soldiers troops servicemen",
+        "children kids pupils students schoolchildren",
+        "strikes airstrikes raids sorties",
     )
 )
 _PEOPLE = terms("people")[0]
@@ -356,12 +358,16 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
     before, after_chars = _WINDOWS["name" if kind in ("person", "place") else kind]
     roles = role_terms(question) if kind == "person" else set()
 
+    # "how many pupils": "350,000 children" says the counted noun in another word of its group
+    alias = {m: t for t in weights for g in _COUNTED_GROUPS if t in g for m in g if m not in weights} if kind == "number" else {}
+
     def fit(v: Value) -> float:
         # each question term counts by its weight, fading with distance from the value; clause breaks stop it
         lo = max([b for b in breaks if b < v.start], default=-1)
         hi = min([b for b in breaks if b >= v.end], default=len(text))
         got: dict[str, float] = {}
         for s, e, _, t in words:
+            t = alias.get(t, t)
             if t not in weights or s <= lo or e > hi + 1:
                 continue
             if v.start <= s < v.end:

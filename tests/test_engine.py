@@ -745,3 +745,9 @@ def test_how_much_of_a_mass_is_answered_by_a_measure_not_a_count() -> None:
     assert value is not None and value.key in ("1", "0.4"), value  # either measure of the same ground
     value, _ = pick_value(text, "number", "How many pumping stations supply water?")  # a count is still counted
     assert value is not None and value.text.lower().startswith("four"), value
+
+
+def test_a_counted_noun_said_in_another_word_of_its_group_fits_the_question() -> None:
+    text = "Since the town was freed, 4,000 families have come home; 35,000 children have returned to school."
+    value, fit = pick_value(text, "number", "How many pupils are back in class?")
+    assert value is not None and value.key == "35000" and fit > 0.1, (value, fit)
