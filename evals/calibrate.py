@@ -3,7 +3,7 @@
     python -m evals.calibrate            # prints the best thresholds and writes qa/calibration.json
 
 Retrieval runs once per question; the grid then re-decides each question from the same
-judged candidates (about 25 minutes on 2 cores for 400 dev questions). Every setting is scored
+judged candidates (about 25 minutes on 2 cores for 400 dev questions, 45 for 522). Every setting is scored
 by `objective`: the mean of answer accuracy and abstention recall, under the false-abstention
 cap. Then `verb_fit`, which changes how the candidates are judged, `place_fallback`, and
 `probe_fit`, which only decides which articles a conflict cites, are each swept alone with the
