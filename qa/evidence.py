@@ -331,13 +331,12 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
     if kind == "number" and _ASKS_MONEY.search(question):
         vals = [v for v in vals if _MONEY.search(text[max(0, v.start - 4) : v.end + 12])]
     words = [(m.start(), m.end(), m.group(0), t) for m in re.finditer(r"[^\s\-–—]+", text) for t in terms(m.group(0))[:1]]
-    if kind == "number" and vals and _HOW_MUCH.search(question) and not _ASKS_MONEY.search(question):
+    measured = []
+    if kind == "number" and _HOW_MUCH.search(question) and not _ASKS_MONEY.search(question):
         measured = [v for v in vals if v.key.endswith("%") or _MEASURED.match(text, v.end)]
-        vals = measured or vals
-        measure = bool(measured)
-    else:
-        measure = False
-    if kind == "number" and vals and not measure:
+    if measured:
+        vals = measured
+    elif kind == "number" and vals:
         counted = counted_terms(question)
         sentence_terms = {t for *_, t in words}
         if counted:
