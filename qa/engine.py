@@ -60,9 +60,10 @@ class Engine:
 
     # -- answering ----------------------------------------------------------------
     def passages(self, question: str, k: int = 10) -> list[Quote]:
-        """Returns the `k` passages hybrid retrieval ranks best for `question`, best first."""
+        """Returns the `k` passages hybrid retrieval ranks best for `question`, best first: only the
+        named article's when the question names one, as `answer` reads them."""
         q, _ = self.read_question(question)
-        return [self._quote(h.unit) for h in retrieve(self.corpus, self.embedder, q, k=k)]
+        return [self._quote(h.unit) for h in self.hits(q, k)[0][:k]]
 
     def read_question(self, question: str) -> tuple[str, list[str]]:
         """Returns the question with whitespace collapsed, cut to the length limit and a long name the

@@ -630,6 +630,9 @@ def _speaker_span(corpus: Corpus, unit: Unit) -> Unit | None:
     return None
 
 
+_ABOUT_BEFORE = 2  # sentences before a passage that may name what it is about
+
+
 def judge(
     corpus: Corpus, question: str, hits: list[Hit], dense_weight: float, soft: SoftMatcher | None = None, verb_fit: float = 0.0
 ) -> tuple[str, list[Candidate]]:
@@ -661,8 +664,9 @@ def judge(
                 h, text, fit = replace(h, unit=said), corpus.text(said), cov
         around = _near_text(corpus, h.unit) if roles or verbs else ""
         near = set(terms(around)) if verbs else set()
-        # what a sentence is about is named in it, the sentence before ("... Mosul." "The city ...") or its title
-        about = " ".join([corpus.docs[h.unit.doc_id].title, *(corpus.text(u) for u in corpus.neighbours(h.unit, after=0))])
+        # what a sentence is about is named in it, the two sentences before ("... the Old City." "It was led
+        # by ..." "The Air Force provided ...") or its title
+        about = " ".join([corpus.docs[h.unit.doc_id].title, *(corpus.text(u) for u in corpus.neighbours(h.unit, before=_ABOUT_BEFORE, after=0))])
         on_subject = names_subject(subject, about)
         # "which architect": no architect here. The role's own word counts, not its stem: "Central
         # Command" names no commander

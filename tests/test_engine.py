@@ -465,6 +465,21 @@ def test_a_passage_names_the_subject_by_most_of_its_words_or_initials() -> None:
     assert names_subject("", "anything")
 
 
+def test_a_name_answers_for_the_subject_its_paragraph_opened_with(tmp_path: Path) -> None:
+    # "Who provided air support during the Old City offensive?": the Old City is named two sentences
+    # before the one that says who
+    engine = _engine(tmp_path, {
+        "harbour.txt": "Port report\n\nThe operation aimed to retake the Harbour District from the smugglers. "
+        "It was led by the 5th Marine Brigade, backed by river police. "
+        "The Coastal Air Wing provided air cover, striking the smugglers' boats.\n",
+        "mill.txt": MILL,
+    })
+    engine.calibration = replace(CAL, min_coverage=0.0, max_missing=1.0)
+    a = engine.answer("Who provided air cover in the Harbour District operation?")
+    assert not a.abstained and "Coastal Air Wing" in a.text, (a.text, a.notes)
+    assert {q.doc_id for q in a.quotes} == {"harbour"}
+
+
 def test_a_rival_value_said_of_something_else_is_no_side_of_a_conflict(tmp_path: Path) -> None:
     engine = _engine(tmp_path, {
         "north.txt": "North news\n\nThe army captured Dorn on 3 May.\n",
@@ -658,6 +673,9 @@ def test_a_question_that_names_an_article_is_answered_from_it_alone(crafted: Eng
     assert any("Regional report" in n for n in regional.notes), regional.notes
     town = crafted.answer("According to the town news story, how old is the Blue Bridge?")
     assert not town.conflicts and "120" in town.text and {q.doc_id for q in town.quotes} == {"bridge_a"}, town.text
+    # the passages retrieval ranks for it (what recall@k scores, what `qa.search` returns) are the named article's too
+    assert {q.doc_id for q in crafted.passages("How old is the Blue Bridge, according to the regional report?", k=3)} == {"bridge_b"}
+    assert len({q.doc_id for q in crafted.passages("How old is the Blue Bridge?", k=3)}) > 1
 
 
 @pytest.mark.parametrize(
