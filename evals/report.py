@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from evals.compare import answerable_outcomes, paired, verdict, wilson
+
 SHOWN = [
     ("accuracy", "accuracy"),
     ("citation_recall", "cite recall"),
@@ -63,6 +65,42 @@ def diff_rows(now: dict[str, Any], before: dict[str, Any]) -> str:
     return "\n".join(lines) if len(lines) > 2 else "No metric changed."
 
 
+def accuracy_line(name: str, items: list[dict[str, Any]]) -> str:
+    """Returns a system's accuracy with its 95% interval: how far a few dozen questions pin it down."""
+    right = answerable_outcomes(items)
+    k, n = sum(right.values()), len(right)
+    if not n:
+        return f"{name}: no answerable question"
+    lo, hi = wilson(k, n)
+    return f"{name}: accuracy {k}/{n} = {k / n:.3f} (95% interval {lo:.2f}-{hi:.2f})"
+
+
+def peer_lines(result: dict[str, Any]) -> list[str]:
+    """Returns, for the project and each peer, its accuracy interval, then the paired comparison of the
+    project with each peer on the same questions."""
+    systems = result["systems"]
+    lines = [accuracy_line(name, s["items"]) for name, s in systems.items()]
+    for name, s in systems.items():
+        if name != "project":
+            lines.append(verdict(paired(systems["project"]["items"], s["items"]), "project", name))
+    return lines
+
+
+def changed_questions(now: dict[str, Any], before: dict[str, Any]) -> list[str]:
+    """Returns Markdown lines naming the project's answerable questions that turned right or wrong
+    since `before`, and whether the change could be luck."""
+    prev = before.get("systems", {}).get("project")
+    if not prev:
+        return ["The previous result has no project run."]
+    items = now["systems"]["project"]["items"]
+    pair = paired(items, prev["items"])
+    asked = {it["id"]: it["question"] for it in items}
+    lines = [verdict(pair, "this run", "the previous run"), ""]
+    for label, ids in (("Now right", pair.ids_a), ("Now wrong", pair.ids_b)):
+        lines += [f"- {label}: {i} {asked[i]}" for i in ids]
+    return lines
+
+
 def chart(result: dict[str, Any], path: Path) -> None:
     """Writes a PNG: per-kind accuracy of the project, and grounding metrics of every system."""
     import matplotlib
@@ -119,11 +157,17 @@ def markdown(result: dict[str, Any], checks: list[tuple[str, bool, str]], previo
         "",
         table(per_kind_rows(result["systems"]["project"]["summary"]), markdown=True),
         "",
+        "## Question by question",
+        "",
+        "Every system is asked the same questions: the ones only one of two gets right tell them apart.",
+        "",
+        *[f"- {line}" for line in peer_lines(result)],
+        "",
         "## Checks",
         "",
     ]
     parts += [f"- {'PASS' if ok else 'FAIL'} {name}: {detail}" for name, ok, detail in checks]
     if previous is not None:
-        parts += ["", "## Change from the previous result", "", diff_rows(result, previous)]
+        parts += ["", "## Change from the previous result", "", diff_rows(result, previous), "", *changed_questions(result, previous)]
     parts += ["", "![chart](chart.png)", ""]
     return "\n".join(parts)

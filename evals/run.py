@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from evals.dataset import Item, load_items
 from evals.metrics import Scored, summarise
-from evals.report import chart, markdown, per_kind_rows, table
+from evals.report import changed_questions, chart, markdown, peer_lines, per_kind_rows, table
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.toml")
 
@@ -119,6 +119,10 @@ def main(args: argparse.Namespace | None = None) -> int:
     print(table([(name, s["summary"]["overall"]) for name, s in result["systems"].items()]))
     print()
     print(table(per_kind_rows(result["systems"]["project"]["summary"])))
+    print()
+    print("\n".join(peer_lines(result)))
+    if previous is not None:
+        print(changed_questions(result, previous)[0])
     print()
     for name, ok, detail in checks:
         print(f"{'PASS' if ok else 'FAIL'}  {name}: {detail}")
