@@ -480,6 +480,19 @@ def test_a_name_answers_for_the_subject_its_paragraph_opened_with(tmp_path: Path
     assert {q.doc_id for q in a.quotes} == {"harbour"}
 
 
+def test_a_who_did_question_needs_the_act_in_the_passage_unless_it_asks_for_an_office(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "tower.txt": "Tower news\n\nThe old clock tower was restored in May, Mayor Ann Leclerc said at the tower.\n"
+        "Relief at the harbour is handled by Tom Varga, the harbour relief coordinator.\n",
+        "mill.txt": MILL,
+    })
+    engine.calibration = replace(CAL, min_coverage=0.0, max_missing=1.0, verb_fit=0.45)
+    designed = engine.answer("Who designed the old clock tower?")
+    assert designed.abstained, designed.text  # Leclerc spoke of the tower; nobody designed anything
+    runs = engine.answer("Who runs the harbour relief?")
+    assert not runs.abstained and "Tom Varga" in runs.text, (runs.text, runs.notes)  # a title answers an office
+
+
 def test_a_rival_value_said_of_something_else_is_no_side_of_a_conflict(tmp_path: Path) -> None:
     engine = _engine(tmp_path, {
         "north.txt": "North news\n\nThe army captured Dorn on 3 May.\n",
