@@ -92,6 +92,7 @@ class Candidate:
     fused: float = 0.0  # hybrid retrieval score
     unnamed: bool = False  # who-question: the sentence does not name who (only "he" or "she", not the role asked, or not the act)
     on_subject: bool = True  # the sentence, its neighbours or its article's title name what the question is about
+    located: bool = False  # where-question: the sentence says where, in words of its own ("in the narrow streets")
 
 
 @dataclass
@@ -226,6 +227,33 @@ def _after_role(name: str) -> str:
     roles = list(_ROLES.finditer(name))
     tail = name[roles[-1].end() :].strip() if roles else ""
     return tail if tail[:1].isupper() else name
+
+
+# a place said in words, not named: "in civilian areas", "to rural areas", "on a couch"
+_LOCATIVE = re.compile(
+    r"(?<!due )(?<!according )\b(?:in|at|on|inside|within|near|into|to|towards?|across|along|around|outside|behind|under|throughout)\s+"
+    r"(?:(?:the|a|an|its|their|his|her|some|several)\s+)?(?P<word>[A-Za-z][\w’'-]*)",
+    re.IGNORECASE,
+)
+# words after a preposition that start no place: "in order to", "in addition", "dug in and"
+_NOT_PLACE_WORDS = frozenset({
+    "and", "or", "but", "which", "that", "who", "whom", "whose", "what", "when", "where", "while", "as",
+    "if", "than", "then", "so", "to", "of", "by", "for", "with", "from", "this", "these", "those", "it",
+    "order", "addition", "part", "fact", "case", "face", "turn", "response", "front",
+})
+
+
+def _locative(text: str, asked: set[str]) -> bool:
+    """Returns True when `text` says where in words of its own: a preposition of place before a word
+    the question does not use ("prepared defensive positions in the narrow streets"; not "had dug in
+    and prepared", nor "in the Old City" when the question names the Old City)."""
+    for m in _LOCATIVE.finditer(text):
+        word = m.group("word")
+        if word.lower() in _NOT_PLACE_WORDS or word[0].isdigit():
+            continue
+        if not set(terms(word)) & asked:
+            return True
+    return False
 
 
 def _place_like(v: Value) -> bool:
@@ -658,6 +686,7 @@ def judge(
         # UN effort" asks for an office's holder, whom a title names ("Lise Grande, the UN coordinator")
         verbs = [v for v in asked_verbs(question) if _act(v[0]) not in _OFFICE]
     subject = subject_name(corpus, question)
+    asked = set(terms(question))
     cands = []
     for h in hits:
         text = corpus.text(h.unit)
@@ -693,7 +722,8 @@ def judge(
             # "he told Reuters": someone did it, unnamed; "who led the Shiite militias": a passage about the
             # militias that says no one led them
             unnamed = unnamed or _pronoun_agent(text, weights) or bool(acts and not {_act(t) for t in terms(text)} & acts)
-        cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed, on_subject))
+        located = kind == "place" and _locative(text, asked)
+        cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed, on_subject, located))
     cands.sort(key=lambda c: -c.relevance)
     return kind, cands
 
@@ -754,11 +784,17 @@ def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
         # passage may answer with less of the question's words than a who-question's
         fallback = cal.place_fallback if kind == "place" else cal.name_fallback
         named_close = any(c.relevance >= ok[0].relevance - cal.conflict_margin for c in typed)
-        if kind in ("person", "place") and ok[0].value is None and ok[0].coverage >= fallback and not ok[0].unnamed and not named_close:
+        lead = ok[0]
+        if kind == "place" and not lead.located:
+            # "where had the fighters dug in": of two passages about as relevant, the one that says where
+            # ("dug in ... in the narrow streets"), not the one that only repeats the question ("had dug in and prepared")
+            close = [c for c in ok if c.relevance >= lead.relevance - cal.conflict_margin and c.value is None and c.located]
+            lead = close[0] if close else lead
+        if kind in ("person", "place") and lead.value is None and lead.coverage >= fallback and not lead.unnamed and not named_close:
             # "who led the operation": the passage holding every word of the question answers it
             # even when what it names is a group, not a person's name -- unless a passage about as
             # relevant names one ("which Syrian city": "... encircle ISIS fighters in ... Raqqa")
-            return Assessment("fact", cands, False, support=[ok[0]])
+            return Assessment("fact", cands, False, support=[lead])
         if not typed:
             return Assessment(kind, cands, True, f"no relevant passage states the {kind} asked for")
         if kind == "date" and typed[0].value is not None and typed[0].value.key.startswith("~"):

@@ -14,6 +14,7 @@ from qa.engine import Engine
 from qa.evidence import (
     Calibration,
     _does,
+    _locative,
     abbreviate,
     asked_acts,
     counted_terms,
@@ -491,6 +492,22 @@ def test_a_who_did_question_needs_the_act_in_the_passage_unless_it_asks_for_an_o
     assert designed.abstained, designed.text  # Leclerc spoke of the tower; nobody designed anything
     runs = engine.answer("Who runs the harbour relief?")
     assert not runs.abstained and "Tom Varga" in runs.text, (runs.text, runs.notes)  # a title answers an office
+
+
+def test_a_where_question_with_no_place_name_is_answered_by_the_passage_that_says_where(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "coast.txt": "Coast news\n\nThe smugglers had dug in and hidden their boats, the police said.\n"
+        "The smugglers had dug in and hidden their boats in the old salt caves, the police said.\n",
+        "mill.txt": MILL,
+    })
+    engine.calibration = replace(CAL, min_coverage=0.0, max_missing=1.0, place_fallback=0.5)
+    a = engine.answer("Where had the smugglers dug in and hidden their boats?")
+    assert not a.abstained and "salt caves" in a.text, (a.text, a.notes)
+    asked = set(terms("Where did they go?"))
+    assert _locative("They retreated to rural areas.", asked) and _locative("He sat on a couch.", asked)
+    assert not _locative("It rose due to the storm.", asked) and not _locative("According to police, it was calm.", asked)
+    assert not _locative("In addition, the army came.", asked)
+    assert _locative("It was in the Old City.", asked) and not _locative("It was in the Old City.", set(terms("Where in the Old City?")))
 
 
 def test_a_rival_value_said_of_something_else_is_no_side_of_a_conflict(tmp_path: Path) -> None:
