@@ -466,28 +466,36 @@ def test_a_passage_names_the_subject_by_most_of_its_words_or_initials() -> None:
     assert names_subject("", "anything")
 
 
+def _beside_mill(tmp_path: Path, name: str, text: str, **calibration: float) -> Engine:
+    """Returns an engine over one article (and `MILL`), no coverage or missing-term floor, and `calibration` set."""
+    engine = _engine(tmp_path, {f"{name}.txt": text, "mill.txt": MILL})
+    engine.calibration = replace(CAL, min_coverage=0.0, max_missing=1.0, **calibration)  # type: ignore[arg-type]
+    return engine
+
+
 def test_a_name_answers_for_the_subject_its_paragraph_opened_with(tmp_path: Path) -> None:
     # "Who provided air support during the Old City offensive?": the Old City is named two sentences
     # before the one that says who
-    engine = _engine(tmp_path, {
-        "harbour.txt": "Port report\n\nThe operation aimed to retake the Harbour District from the smugglers. "
+    engine = _beside_mill(
+        tmp_path,
+        "harbour",
+        "Port report\n\nThe operation aimed to retake the Harbour District from the smugglers. "
         "It was led by the 5th Marine Brigade, backed by river police. "
         "The Coastal Air Wing provided air cover, striking the smugglers' boats.\n",
-        "mill.txt": MILL,
-    })
-    engine.calibration = replace(CAL, min_coverage=0.0, max_missing=1.0)
+    )
     a = engine.answer("Who provided air cover in the Harbour District operation?")
     assert not a.abstained and "Coastal Air Wing" in a.text, (a.text, a.notes)
     assert {q.doc_id for q in a.quotes} == {"harbour"}
 
 
 def test_a_who_did_question_needs_the_act_in_the_passage_unless_it_asks_for_an_office(tmp_path: Path) -> None:
-    engine = _engine(tmp_path, {
-        "tower.txt": "Tower news\n\nThe old clock tower was restored in May, Mayor Ann Leclerc said at the tower.\n"
+    engine = _beside_mill(
+        tmp_path,
+        "tower",
+        "Tower news\n\nThe old clock tower was restored in May, Mayor Ann Leclerc said at the tower.\n"
         "Relief at the harbour is handled by Tom Varga, the harbour relief coordinator.\n",
-        "mill.txt": MILL,
-    })
-    engine.calibration = replace(CAL, min_coverage=0.0, max_missing=1.0, verb_fit=0.45)
+        verb_fit=0.45,
+    )
     designed = engine.answer("Who designed the old clock tower?")
     assert designed.abstained, designed.text  # Leclerc spoke of the tower; nobody designed anything
     runs = engine.answer("Who runs the harbour relief?")
@@ -495,12 +503,13 @@ def test_a_who_did_question_needs_the_act_in_the_passage_unless_it_asks_for_an_o
 
 
 def test_a_where_question_with_no_place_name_is_answered_by_the_passage_that_says_where(tmp_path: Path) -> None:
-    engine = _engine(tmp_path, {
-        "coast.txt": "Coast news\n\nThe smugglers had dug in and hidden their boats, the police said.\n"
+    engine = _beside_mill(
+        tmp_path,
+        "coast",
+        "Coast news\n\nThe smugglers had dug in and hidden their boats, the police said.\n"
         "The smugglers had dug in and hidden their boats in the old salt caves, the police said.\n",
-        "mill.txt": MILL,
-    })
-    engine.calibration = replace(CAL, min_coverage=0.0, max_missing=1.0, place_fallback=0.5)
+        place_fallback=0.5,
+    )
     a = engine.answer("Where had the smugglers dug in and hidden their boats?")
     assert not a.abstained and "salt caves" in a.text, (a.text, a.notes)
     asked = set(terms("Where did they go?"))
