@@ -93,6 +93,7 @@ class Candidate:
     unnamed: bool = False  # who-question: the sentence does not name who (only "he" or "she", not the role asked, or not the act)
     on_subject: bool = True  # the sentence, its neighbours or its article's title name what the question is about
     located: bool = False  # where-question: the sentence says where, in words of its own ("in the narrow streets")
+    reasoned: bool = False  # why-question: the sentence gives a reason ("because of its narrow streets")
 
 
 @dataclass
@@ -241,6 +242,11 @@ _NOT_PLACE_WORDS = frozenset({
     "if", "than", "then", "so", "to", "of", "by", "for", "with", "from", "this", "these", "those", "it",
     "order", "addition", "part", "fact", "case", "face", "turn", "response", "front",
 })
+
+
+_ASKS_WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
+# what gives a reason: "because of its narrow streets", "due to its dense population"
+_BECAUSE = re.compile(r"\b(?:because|due to|owing to|thanks to|as a result of|in order to|so as to|so that|on account of)\b", re.IGNORECASE)
 
 
 def _locative(text: str, asked: set[str]) -> bool:
@@ -687,6 +693,7 @@ def judge(
         verbs = [v for v in asked_verbs(question) if _act(v[0]) not in _OFFICE]
     subject = subject_name(corpus, question)
     asked = set(terms(question))
+    why = bool(_ASKS_WHY.match(question))
     cands = []
     for h in hits:
         text = corpus.text(h.unit)
@@ -723,7 +730,8 @@ def judge(
             # militias that says no one led them
             unnamed = unnamed or _pronoun_agent(text, weights) or bool(acts and not {_act(t) for t in terms(text)} & acts)
         located = kind == "place" and _locative(text, asked)
-        cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed, on_subject, located))
+        reasoned = why and bool(_BECAUSE.search(text))
+        cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed, on_subject, located, reasoned))
     cands.sort(key=lambda c: -c.relevance)
     return kind, cands
 
@@ -778,6 +786,11 @@ def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
         return Assessment(kind, cands, True, "no passage is relevant enough")
     if cal.rank_by != "relevance":
         ok = sorted(ok, key=lambda c: -getattr(c, cal.rank_by))
+    if kind == "fact" and not ok[0].reasoned:
+        # a why-question asks for a reason: of passages about as relevant, the one that gives one
+        # ("because of its narrow streets") answers before one that gives none
+        close = [c for c in ok if c.reasoned and c.relevance >= ok[0].relevance - cal.conflict_margin]
+        ok = close[:1] + [c for c in ok if c not in close[:1]]
     if kind != "fact":
         typed = [c for c in ok if c.value is not None and c.fit >= cal.min_fit]
         # where: a place need not be a name ("on a couch", "in civilian areas"), so a where-question's

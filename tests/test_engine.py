@@ -519,6 +519,17 @@ def test_a_where_question_with_no_place_name_is_answered_by_the_passage_that_say
     assert _locative("It was in the Old City.", asked) and not _locative("It was in the Old City.", set(terms("Where in the Old City?")))
 
 
+def test_a_why_question_is_answered_by_the_passage_that_gives_a_reason(tmp_path: Path) -> None:
+    engine = _beside_mill(
+        tmp_path,
+        "ferry",
+        "Ferry news\n\nThe old ferry is hard going for the crews, the captain said on Monday.\n"
+        "The old ferry is hard going for its crews because of its narrow deck, he said.\n",
+    )
+    a = engine.answer("Why is the old ferry hard going for the crews?")
+    assert not a.abstained and "narrow deck" in a.text, (a.text, a.notes)
+
+
 def test_a_rival_value_said_of_something_else_is_no_side_of_a_conflict(tmp_path: Path) -> None:
     engine = _engine(tmp_path, {
         "north.txt": "North news\n\nThe army captured Dorn on 3 May.\n",
