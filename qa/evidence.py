@@ -244,11 +244,6 @@ _NOT_PLACE_WORDS = frozenset({
 })
 
 
-_ASKS_WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
-# what gives a reason: "because of its narrow streets", "due to its dense population"
-_BECAUSE = re.compile(r"\b(?:because|due to|owing to|thanks to|as a result of|in order to|so as to|so that|on account of)\b", re.IGNORECASE)
-
-
 def _locative(text: str, asked: set[str]) -> bool:
     """Returns True when `text` says where in words of its own: a preposition of place before a word
     the question does not use ("prepared defensive positions in the narrow streets"; not "had dug in
@@ -675,6 +670,9 @@ def _speaker_span(corpus: Corpus, unit: Unit) -> Unit | None:
 
 
 _ABOUT_BEFORE = 2  # sentences before a passage that may name what it is about
+_ASKS_WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
+# what gives a reason: "because of its narrow streets", "due to its dense population"
+_BECAUSE = re.compile(r"\b(?:because|due to|owing to|thanks to|as a result of|in order to|so as to|so that|on account of)\b", re.IGNORECASE)
 
 
 def judge(
