@@ -1013,11 +1013,24 @@ _PARAPHRASES = (
 )
 
 
+# a capital said for its government ("Iraq and Washington blamed ISIS"), where the articles name the country
+_CAPITALS = {
+    "Washington": "the US", "Baghdad": "Iraq", "Damascus": "Syria", "Moscow": "Russia", "Tehran": "Iran",
+    "Ankara": "Turkey", "London": "Britain", "Paris": "France", "Beijing": "China", "Riyadh": "Saudi Arabia",
+}
+
+
 def plain_words(corpus: Corpus, question: str) -> str:
-    """Returns the question with a phrase the articles say in one word written as that word, when they use it."""
+    """Returns the question with a phrase the articles say in one word written as that word, and a
+    capital that stands for its government written as its country, when the articles use the one
+    and not the other."""
+    vocab = corpus.keyword.vocab
     for pattern, word in _PARAPHRASES:
-        if terms(word)[-1] in corpus.keyword.vocab:
+        if terms(word)[-1] in vocab:
             question = pattern.sub(word, question)
+    for capital, country in _CAPITALS.items():
+        if terms(capital)[0] not in vocab and terms(country)[-1] in vocab:
+            question = re.sub(rf"\b{capital}\b", country, question)
     return question
 
 

@@ -760,6 +760,19 @@ def test_a_phrase_the_articles_say_in_one_word_is_read_as_that_word(tmp_path: Pa
     assert plain_words(engine.corpus, "Who was driven out of his home?") == "Who was displaced?"
 
 
+def test_a_capital_that_stands_for_its_government_is_read_as_its_country(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "port.txt": "Port news\n\nAbout 300 sailors were sent to the harbour by the US, officials said.\n",
+        "mill.txt": MILL,
+    })
+    a = engine.answer("How many sailors did Washington send to the harbour?")
+    assert not a.abstained and "300" in a.text, (a.text, a.notes)  # not "the articles never mention 'Washington'"
+    assert plain_words(engine.corpus, "What did Moscow say?") == "What did Moscow say?"  # no article names Russia
+    (tmp_path / "city").mkdir()
+    with_city = _engine(tmp_path / "city", {"dc.txt": "Capital news\n\nWashington was calm on Monday, the US said.\n"})
+    assert plain_words(with_city.corpus, "Was Washington calm?") == "Was Washington calm?"  # the city itself is named
+
+
 def test_a_part_of_a_counted_whole_is_counted_by_the_whole_noun() -> None:
     q = "How many of the town's 40 schools are open again?"
     assert "school" in counted_terms(q)
