@@ -772,6 +772,12 @@ def decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
     return _gated(_decide(kind, cands, cal), cal)
 
 
+def _close_first(ok: list[Candidate], margin: float, wanted: Callable[[Candidate], bool]) -> Candidate | None:
+    """Returns the first passage of `ok` that is `wanted` and about as relevant as the first (within
+    `margin`), or None."""
+    return next((c for c in ok if wanted(c) and c.relevance >= ok[0].relevance - margin), None)
+
+
 def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
     if not cands:
         return Assessment(kind, cands, True, "nothing is indexed")
@@ -784,11 +790,10 @@ def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
         return Assessment(kind, cands, True, "no passage is relevant enough")
     if cal.rank_by != "relevance":
         ok = sorted(ok, key=lambda c: -getattr(c, cal.rank_by))
-    if kind == "fact" and not ok[0].reasoned:
+    if kind == "fact" and not ok[0].reasoned and (reason := _close_first(ok, cal.conflict_margin, lambda c: c.reasoned)):
         # a why-question asks for a reason: of passages about as relevant, the one that gives one
         # ("because of its narrow streets") answers before one that gives none
-        close = [c for c in ok if c.reasoned and c.relevance >= ok[0].relevance - cal.conflict_margin]
-        ok = close[:1] + [c for c in ok if c not in close[:1]]
+        ok = [reason, *(c for c in ok if c is not reason)]
     if kind != "fact":
         typed = [c for c in ok if c.value is not None and c.fit >= cal.min_fit]
         # where: a place need not be a name ("on a couch", "in civilian areas"), so a where-question's
@@ -799,8 +804,7 @@ def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
         if kind == "place" and not lead.located:
             # "where had the fighters dug in": of two passages about as relevant, the one that says where
             # ("dug in ... in the narrow streets"), not the one that only repeats the question ("had dug in and prepared")
-            close = [c for c in ok if c.relevance >= lead.relevance - cal.conflict_margin and c.value is None and c.located]
-            lead = close[0] if close else lead
+            lead = _close_first(ok, cal.conflict_margin, lambda c: c.value is None and c.located) or lead
         if kind in ("person", "place") and lead.value is None and lead.coverage >= fallback and not lead.unnamed and not named_close:
             # "who led the operation": the passage holding every word of the question answers it
             # even when what it names is a group, not a person's name -- unless a passage about as
@@ -1013,11 +1017,15 @@ _PARAPHRASES = (
 )
 
 
-# a capital said for its government ("Iraq and Washington blamed ISIS"), where the articles name the country
-_CAPITALS = {
-    "Washington": "the US", "Baghdad": "Iraq", "Damascus": "Syria", "Moscow": "Russia", "Tehran": "Iran",
-    "Ankara": "Turkey", "London": "Britain", "Paris": "France", "Beijing": "China", "Riyadh": "Saudi Arabia",
-}
+# a capital said for its government ("Iraq and Washington blamed ISIS"), where the articles name the country:
+# (the capital's pattern and term, the country and its term)
+_CAPITALS = tuple(
+    (re.compile(rf"\b{city}\b"), terms(city)[0], country, terms(country)[-1])
+    for city, country in {
+        "Washington": "the US", "Baghdad": "Iraq", "Damascus": "Syria", "Moscow": "Russia", "Tehran": "Iran",
+        "Ankara": "Turkey", "London": "Britain", "Paris": "France", "Beijing": "China", "Riyadh": "Saudi Arabia",
+    }.items()
+)
 
 
 def plain_words(corpus: Corpus, question: str) -> str:
@@ -1028,9 +1036,9 @@ def plain_words(corpus: Corpus, question: str) -> str:
     for pattern, word in _PARAPHRASES:
         if terms(word)[-1] in vocab:
             question = pattern.sub(word, question)
-    for capital, country in _CAPITALS.items():
-        if terms(capital)[0] not in vocab and terms(country)[-1] in vocab:
-            question = re.sub(rf"\b{capital}\b", country, question)
+    for capital, city_term, country, country_term in _CAPITALS:
+        if city_term not in vocab and country_term in vocab:
+            question = capital.sub(country, question)
     return question
 
 
