@@ -94,6 +94,8 @@ class Candidate:
     on_subject: bool = True  # the sentence, its neighbours or its article's title name what the question is about
     located: bool = False  # where-question: the sentence says where, in words of its own ("in the narrow streets")
     reasoned: bool = False  # why-question: the sentence gives a reason ("because of its narrow streets")
+    foreseen: bool = False  # its value is foreseen ("would be uprooted"), not said to have happened
+    tense_fit: bool = True  # foreseen when the question asks what was expected, happened when it asks what happened
 
 
 @dataclass
@@ -692,6 +694,7 @@ def judge(
     subject = subject_name(corpus, question)
     asked = set(terms(question))
     why = bool(_ASKS_WHY.match(question))
+    asks_ahead = bool(_FORESEEN.search(question))  # "how many were expected to flee"
     cands = []
     for h in hits:
         text = corpus.text(h.unit)
@@ -729,7 +732,10 @@ def judge(
             unnamed = unnamed or _pronoun_agent(text, weights) or bool(acts and not {_act(t) for t in terms(text)} & acts)
         located = kind == "place" and _locative(text, asked)
         reasoned = why and bool(_BECAUSE.search(text))
-        cands.append(Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed, on_subject, located, reasoned))
+        ahead = value is not None and foreseen(text, value)
+        cands.append(
+            Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed, on_subject, located, reasoned, ahead, ahead == asks_ahead)
+        )
     cands.sort(key=lambda c: -c.relevance)
     return kind, cands
 
@@ -812,6 +818,10 @@ def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
             return Assessment("fact", cands, False, support=[lead])
         if not typed:
             return Assessment(kind, cands, True, f"no relevant passage states the {kind} asked for")
+        if not typed[0].tense_fit and (tensed := _close_first(typed, cal.conflict_margin, lambda c: c.tense_fit)):
+            # "how many were expected to be displaced": of values about as relevant, the one foreseen
+            # ("would be uprooted") answers before one counted ("have been displaced"), and the other way round
+            typed = [tensed, *(c for c in typed if c is not tensed)]
         if kind == "date" and typed[0].value is not None and typed[0].value.key.startswith("~"):
             # "last week" yields to a calendar date that is about as relevant
             near = [c for c in typed if c.relevance >= typed[0].relevance - cal.conflict_margin]
@@ -838,6 +848,8 @@ def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
             continue
         if c is not best and not c.on_subject:
             continue  # "when did the SDF capture Raqqa": "Iraq captured east Mosul in late January" is no rival
+        if c is not best and c.foreseen != best.foreseen:
+            continue  # "862,000 have been displaced" and "one million would be uprooted": a forecast is no rival of a count
         for side in sides:
             if side[0].value is not None and _agree(kind, side[0].value, c.value):
                 if all(x.unit.doc_id != c.unit.doc_id for x in side):
@@ -854,13 +866,35 @@ def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
 _CONTEXT_CHARS = 120  # what a value is said of lies within this many characters of it, in its clause
 
 
+def _clause(text: str, value: Value, breaker: re.Pattern[str] = _CLAUSE_BREAK) -> tuple[int, int]:
+    """Returns the bounds of the value's clause, at most `_CONTEXT_CHARS` each side of it."""
+    breaks = [m.start() for m in breaker.finditer(text)]
+    lo = max([b + 1 for b in breaks if b < value.start] + [value.start - _CONTEXT_CHARS, 0])
+    hi = min([b for b in breaks if b >= value.end] + [value.end + _CONTEXT_CHARS])
+    return lo, hi
+
+
 def _context(corpus: Corpus, text: str, value: Value) -> dict[str, float]:
     """Returns the weighted terms around a value within its clause: what the value is said of."""
-    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
-    lo = max([b + 1 for b in breaks if b < value.start] + [value.start - _CONTEXT_CHARS])
-    hi = min([b for b in breaks if b >= value.end] + [value.end + _CONTEXT_CHARS])
+    lo, hi = _clause(text, value)
     own = set(terms(value.text))
-    return {t: corpus.keyword.idf_of(t) for t in terms(text[max(lo, 0) : value.start] + " " + text[value.end : hi]) if t not in own}
+    return {t: corpus.keyword.idf_of(t) for t in terms(text[lo : value.start] + " " + text[value.end : hi]) if t not in own}
+
+
+# a value said to be foreseen ("would be uprooted", "expected to flee") is not a count of what happened
+_FORESEEN = re.compile(
+    r"\b(?:would|will|could|might|predict(?:s|ed)?|forecasts?|projected|expect(?:s|ed)?|likely to|set to)\b", re.IGNORECASE
+)
+# the clause a forecast governs ends at a comma: "launched what it expects to be the final assault
+# on the city of Mosul, ..., on Monday" says when it was launched, not when it is expected
+_PHRASE_BREAK = re.compile(r"[;:—–]|\.\s|,\s")
+
+
+def foreseen(text: str, value: Value) -> bool:
+    """Returns True when the value is foreseen in its clause ("one million people would be uprooted"),
+    not reported as having happened ("862,000 people have been displaced")."""
+    lo, hi = _clause(text, value, _PHRASE_BREAK)
+    return bool(_FORESEEN.search(text[lo:hi]))
 
 
 def same_statement(corpus: Corpus, a: Candidate, b: Candidate) -> float:

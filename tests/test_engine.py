@@ -20,6 +20,7 @@ from qa.evidence import (
     counted_terms,
     coverage,
     dated_verbs,
+    foreseen,
     names_subject,
     pick_value,
     plain_words,
@@ -542,6 +543,26 @@ def test_a_rival_value_said_of_something_else_is_no_side_of_a_conflict(tmp_path:
     assert not a.conflicts, a.text  # Dorn and Brill fell on other days: no article dates Velk
     a = engine.answer("When did the army capture Dorn?")
     assert a.conflicts and {s.value for s in a.conflicts[0].sides} == {"3 May", "9 May"}, a.text
+
+
+def test_a_forecast_is_no_rival_of_a_count_and_answers_a_question_about_what_was_expected(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "flood_a.txt": "Flood news\n\nAbout 9,000 people have been displaced by the flood in Vell, more than expected.\n",
+        "flood_b.txt": "River report\n\nThe agency predicted that 20,000 people would be displaced by the flood in Vell.\n",
+        "flood_c.txt": "Valley report\n\nSome 6,000 people have been displaced by the flood in Vell, fewer than expected.\n",
+    })
+    engine.calibration = replace(CAL, max_missing=1.0, conflict_margin=0.2)  # the three passages are about as relevant
+    happened = engine.answer("How many people have been displaced by the flood in Vell?")
+    assert happened.conflicts and {s.value for s in happened.conflicts[0].sides} == {"9,000", "6,000"}, happened.text
+    expected = engine.answer("How many people were expected to be displaced by the flood in Vell?")
+    assert not expected.abstained and not expected.conflicts and "20,000" in expected.text, expected.text
+    # a forecast governs its own clause: "expects" here is said of the assault, not of the day
+    text = "Troops launched what it expects to be the final assault on the city, the last stronghold, on Monday."
+    value = pick_value(text, "date", "When did troops launch the final assault?")[0]
+    assert value is not None and not foreseen(text, value)
+    text = "The agency predicted that 20,000 people would be displaced, with 500 already having fled."
+    vals = {v.text: v for v in values_of(text, "number")}
+    assert foreseen(text, vals["20,000"]) and not foreseen(text, vals["500"])
 
 
 def test_a_deadline_is_not_when_something_happened() -> None:
