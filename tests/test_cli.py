@@ -57,6 +57,18 @@ def test_empty_question_exits_2_with_a_message(env: dict[str, str]) -> None:
     assert out.returncode == 2 and "empty" in out.stderr
 
 
+def test_a_reader_that_stops_reading_gets_no_traceback(env: dict[str, str]) -> None:
+    # `qa ask ... | head -3`: the pipe closes before the answer is written
+    p = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "ask", "How many civilians remain in the battlefield?"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.close()
+    err = p.stderr.read()
+    assert p.wait(timeout=300) == 141 and "Traceback" not in err, err
+
+
 def test_docs_list_and_remove(env: dict[str, str]) -> None:
     qa(env, "index", "--quiet")
     out = qa(env, "docs", "list")
