@@ -180,6 +180,12 @@ def _person_like(v: Value, text: str = "") -> bool:
     return len(words) >= 2 or (len(words) == 1 and bool(_SPEECH.match(text, v.end)))
 
 
+def _body_like(v: Value) -> bool:
+    """Returns True for a name that is a body's, not a person's: a force, an office, an acronym
+    ("Air Force", "Pentagon", "ISIS")."""
+    return bool(_NOT_PERSON.search(_after_role(v.text))) or v.text.isupper()
+
+
 _WHO = re.compile(r"^\s*who\s+(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
 _AGENT_BREAK = re.compile(r"[,;:.()\[\]“”\"—–]")
 _GOVERNED = re.compile(r"\b(?:of|against|from|by|with|for|to|in|on|at|into|over|under|near|after|before)\s+(?:the\s+)?(?:[\w’'-]+-(?:led|backed)\s+)?$", re.IGNORECASE)
@@ -222,6 +228,11 @@ def _agent(v: Value, text: str, acts: set[str]) -> bool:
         return False  # "the coalition against ISIS is providing air support": ISIS is not the one providing
     clause = _AGENT_BREAK.split(text[v.end :], maxsplit=1)[0]
     return any(_act(t) in acts for w in clause.split()[:_AGENT_GAP] for t in terms(w)[:1])
+
+
+def _acts_of(text: str) -> set[str]:
+    """Returns the acts of the words of `text` that read as verbs."""
+    return {_act(t) for w in re.findall(r"[a-z]+", text) if _verb_like(w) for t in terms(w)[:1]}
 
 
 def _after_role(name: str) -> str:
@@ -713,6 +724,7 @@ def judge(
             value, _ = pick_value(corpus.text(said), kind, question, weights)
             if value is not None:
                 h, text, fit = replace(h, unit=said), corpus.text(said), cov
+        named = value is not None and not _body_like(value)  # a person's name, held to the act below
         around = _near_text(corpus, h.unit) if roles or verbs else ""
         near = set(terms(around)) if verbs else set()
         # what a sentence is about is named in it, the two sentences before ("... the Old City." "It was led
@@ -726,6 +738,13 @@ def judge(
             value, fit = None, 0.0
         if value is not None and verbs and not _does(text, near, verbs, soft, verb_fit):
             value, fit = None, 0.0  # "how many fighters surrendered", "when did Raqqa fall": said of something else
+        if kind == "person" and not named and verbs and not unnamed:
+            # "who tried to pin it on coalition airstrikes": "ISIS attempted to blame coalition airstrikes".
+            # Where no person is named, a force or an office that is the subject of the passage's own verb
+            # answers who: articles seldom say it in the question's verb. A person must still do the act
+            bodies = [v for v in values_of(text, kind) if _body_like(v) and not set(terms(v.text)) <= asked]  # not one asked about
+            value = next((v for v in bodies if _agent(v, text, _acts_of(text))), None)
+            fit = cov if value is not None else 0.0
         if kind == "person" and value is None:
             # "he told Reuters": someone did it, unnamed; "who led the Shiite militias": a passage about the
             # militias that says no one led them

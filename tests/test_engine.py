@@ -489,18 +489,24 @@ def test_a_name_answers_for_the_subject_its_paragraph_opened_with(tmp_path: Path
     assert {q.doc_id for q in a.quotes} == {"harbour"}
 
 
-def test_a_who_did_question_needs_the_act_in_the_passage_unless_it_asks_for_an_office(tmp_path: Path) -> None:
+def test_a_who_did_question_needs_the_act_in_the_passage_unless_it_asks_for_an_office_or_a_body_does_it(tmp_path: Path) -> None:
     engine = _beside_mill(
         tmp_path,
         "tower",
         "Tower news\n\nThe old clock tower was restored in May, Mayor Ann Leclerc said at the tower.\n"
-        "Relief at the harbour is handled by Tom Varga, the harbour relief coordinator.\n",
+        "Relief at the harbour is handled by Tom Varga, the harbour relief coordinator.\n"
+        "After the blaze, the Port Police attempted to blame the storm for the damage to the quay.\n",
         verb_fit=0.45,
     )
     designed = engine.answer("Who designed the old clock tower?")
     assert designed.abstained, designed.text  # Leclerc spoke of the tower; nobody designed anything
     runs = engine.answer("Who runs the harbour relief?")
     assert not runs.abstained and "Tom Varga" in runs.text, (runs.text, runs.notes)  # a title answers an office
+    # a body (no person named) doing the act in the passage's own verb answers who; not a body asked about
+    pinned = engine.answer("Who tried to pin the damage to the quay on the storm?")
+    assert not pinned.abstained and "Port Police" in pinned.text, (pinned.text, pinned.notes)
+    backed = engine.answer("Who backed the Port Police?")
+    assert backed.abstained, backed.text
 
 
 def test_a_where_question_with_no_place_name_is_answered_by_the_passage_that_says_where(tmp_path: Path) -> None:
