@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> None:
     corpus = engine.corpus
     items = load_items(settings.seeds_dir, split="dev")
     asked = {it.id: engine.read_question(it.question)[0] for it in items}  # as the engine reads them
-    hits = {it.id: engine.hits(asked[it.id], settings.top_k)[0] for it in items}
+    # the passages that may answer (those after them only add conflict sides, which no threshold here decides)
+    hits = {it.id: engine.hits(asked[it.id], settings.top_k)[0][: engine.pool(settings.top_k)] for it in items}
 
     def judge_all(verb_fit: float) -> dict[tuple[str, float], Any]:
         return {

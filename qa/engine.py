@@ -98,7 +98,7 @@ class Engine:
         hits, within = self.hits(q, k)
         if within:
             notes.append("answered from " + " and ".join(repr(corpus.docs[d].title) for d in within) + ", the article the question names")
-        a = assess(corpus, q, hits, self.calibration, self.soft)
+        a = assess(corpus, q, hits, self.calibration, self.soft, pool=self.pool(k))
         if a.sides:  # the other articles that state each side's value, in their own words
             a = corroborate(corpus, q, a, self.probes(a), self.calibration)
         if a.abstain:
@@ -125,15 +125,22 @@ class Engine:
         text = verify.MARKER.sub(lambda m: f"[{renumber[int(m.group(1))]}]", raw)
         return self._answer(question, text, [evidence[n - 1] for n in order], a, notes, mode="llm")
 
+    def pool(self, k: int) -> int:
+        """Returns how many of the best passages may answer when `k` are to be shown; the passages
+        after them, up to `rival_candidates`, may only be the other side of a conflict."""
+        return max(self.settings.candidates, 3 * k)
+
     def hits(self, question: str, k: int) -> tuple[list[Hit], list[str]]:
         """Returns the candidate passages for a question read by `read_question` (`k` passages are
-        to be shown) and the documents it names, whose passages they are then limited to."""
+        to be shown; the first `pool(k)` may answer) and the documents it names, whose passages they
+        are then limited to."""
         within = pointed(self.corpus, question)
-        return retrieve(self.corpus, self.embedder, question, k=max(self.settings.candidates, 3 * k), within=within), within
+        n = max(self.pool(k), self.settings.rival_candidates)
+        return retrieve(self.corpus, self.embedder, question, k=n, within=within), within
 
     def probes(self, a: Assessment) -> list[list[Hit]]:
         """Returns, for each side of a conflict, the passages a search with that side's own passage finds."""
-        return [retrieve(self.corpus, self.embedder, side[0].text, k=self.settings.candidates) for side in a.sides]
+        return [retrieve(self.corpus, self.embedder, side[0].text, k=self.settings.rival_candidates) for side in a.sides]
 
     def _evidence(self, a: Assessment, k: int) -> list[Candidate]:
         """Returns the passages handed to a model: the supporting ones first, then the next most relevant."""

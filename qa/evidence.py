@@ -96,6 +96,7 @@ class Candidate:
     reasoned: bool = False  # why-question: the sentence gives a reason ("because of its narrow streets")
     foreseen: bool = False  # its value is foreseen ("would be uprooted"), not said to have happened
     tense_fit: bool = True  # foreseen when the question asks what was expected, happened when it asks what happened
+    rank: int = 0  # its place in the retrieval ranking
 
 
 @dataclass
@@ -707,7 +708,7 @@ def judge(
     why = bool(_ASKS_WHY.match(question))
     asks_ahead = bool(_FORESEEN.search(question))  # "how many were expected to flee"
     cands = []
-    for h in hits:
+    for rank, h in enumerate(hits):
         text = corpus.text(h.unit)
         cov, missing = coverage(corpus, h.unit, weights, soft, surface)
         dense = max(h.dense, 0.0)
@@ -753,7 +754,9 @@ def judge(
         reasoned = why and bool(_BECAUSE.search(text))
         ahead = value is not None and foreseen(text, value)
         cands.append(
-            Candidate(h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed, on_subject, located, reasoned, ahead, ahead == asks_ahead)
+            Candidate(
+                h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed, on_subject, located, reasoned, ahead, ahead == asks_ahead, rank
+            )
         )
     cands.sort(key=lambda c: -c.relevance)
     return kind, cands
@@ -959,13 +962,26 @@ def corroborate(corpus: Corpus, question: str, a: Assessment, probes: list[list[
     return Assessment(a.kind, a.candidates, False, a.reason, sides=sides, support=sides[0])
 
 
-def assess(corpus: Corpus, question: str, hits: list[Hit], cal: Calibration, soft: SoftMatcher | None = None) -> Assessment:
-    """Returns the judged candidates, whether to abstain, and the sides when sources disagree."""
+def assess(
+    corpus: Corpus, question: str, hits: list[Hit], cal: Calibration, soft: SoftMatcher | None = None, pool: int | None = None
+) -> Assessment:
+    """Returns the judged candidates, whether to abstain, and the sides when sources disagree.
+
+    Only the first `pool` hits (all when None) may answer; the hits after them may only be the other
+    side of a conflict with that answer ("700,000 have been displaced", ranked 20th, against "862,000").
+    """
     kind, cands = judge(corpus, question, hits, cal.dense_weight, soft, cal.verb_fit)
-    unknown = unknown_names(corpus, question, {h.unit.doc_id for h in hits})
+    first = [c for c in cands if pool is None or c.rank < pool]
+    unknown = unknown_names(corpus, question, {c.unit.doc_id for c in first})
     if unknown:
-        return Assessment(kind, cands, True, f"the indexed articles never mention {unknown[0]!r}")
-    return decide(kind, cands, cal)
+        return Assessment(kind, first, True, f"the indexed articles never mention {unknown[0]!r}")
+    a = decide(kind, first, cal)
+    if len(first) == len(cands) or a.abstain or kind not in ("number", "date"):
+        return a
+    wide = _decide(kind, cands, cal)
+    if wide.sides and wide.sides[0][0] is a.support[0] and len(wide.sides) > len(a.sides):
+        return Assessment(kind, first, False, a.reason, sides=wide.sides, support=wide.sides[0])
+    return a
 
 
 def _known(corpus: Corpus, word: str, doc_ids: set[str] | None) -> bool:

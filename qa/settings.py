@@ -45,7 +45,10 @@ class Settings(BaseSettings):
     openai_api_key: str = Field("not-needed", description="API key for the OpenAI-compatible server.")
     llm_timeout: float = Field(60.0, description="Seconds to wait for one LLM reply.")
     top_k: int = Field(4, ge=1, le=20, description="Evidence passages handed to the answer step.")
-    candidates: int = Field(30, ge=4, le=200, description="Passages retrieved and judged per question (conflict sides must be among them).")
+    candidates: int = Field(12, ge=4, le=200, description="Passages retrieved and judged per question to answer it.")
+    rival_candidates: int = Field(
+        30, ge=4, le=200, description="Passages searched for the other side of a conflict with the answer (the answer's own passages and the next ones)."
+    )
     max_file_mb: float = Field(5.0, gt=0, description="Files larger than this many MB are refused at indexing.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are cut to this many characters.")
 

@@ -571,6 +571,31 @@ def test_a_forecast_is_no_rival_of_a_count_and_answers_a_question_about_what_was
     assert foreseen(text, vals["20,000"]) and not foreseen(text, vals["500"])
 
 
+def test_passages_past_the_answer_pool_may_be_a_side_of_a_conflict_but_never_the_answer(tmp_path: Path) -> None:
+    fillers = {f"diary{i}.txt": f"Vell diary {i}\n\nThe flood in Vell displaced people from the river quarter, volunteers said.\n" for i in range(6)}
+    rival = {"camp.txt": "Camp report\n\nIn Vell, aid workers counted 6,000 people displaced to the camps.\n"}  # ranked below the diaries
+    count = {"flood.txt": "Flood news\n\nAbout 9,000 people have been displaced by the flood in Vell.\n"}
+    question = "How many people have been displaced by the flood in Vell?"
+    wide_open = replace(CAL, max_missing=1.0, min_coverage=0.0, conflict_margin=1.0)  # any value may be a side
+
+    def engine(folder: str, articles: dict[str, str]) -> Engine:
+        e = _engine(tmp_path / folder, articles)
+        e.settings = e.settings.model_copy(update={"candidates": 4})  # with top_k=1, four passages may answer
+        e.calibration = wide_open
+        return e
+
+    (tmp_path / "both").mkdir()
+    both = engine("both", {**count, **fillers, **rival})
+    hits, _ = both.hits(question, 1)
+    assert [h.unit.doc_id for h in hits].index("camp") >= both.pool(1)  # the rival is past the pool
+    a = both.answer(question, top_k=1)
+    assert a.conflicts and {s.value for s in a.conflicts[0].sides} == {"9,000", "6,000"}, a.text
+    (tmp_path / "alone").mkdir()
+    alone = engine("alone", {**fillers, **rival})
+    assert alone.answer(question, top_k=1).abstained  # no passage of the pool gives a number
+    assert not alone.answer(question, top_k=4).abstained  # with a pool of 12, the camp passage answers
+
+
 def test_a_deadline_is_not_when_something_happened() -> None:
     text = "The army hoped to take the port by the end of 2016, but it fell only in March 2017."
     assert pick_value(text, "date", "When did the port fall?")[0].text == "March 2017"
