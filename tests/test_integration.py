@@ -3,6 +3,10 @@ and a real OpenAI-compatible server (llama.cpp's, with the same bundled model) o
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from index.documents import title_of
@@ -63,6 +67,23 @@ def test_embedded_llm_writes_and_is_verified(engine: Engine) -> None:
     a = engine.answer("How many civilians remain in the battlefield?", llm="embedded")
     assert a.mode in ("llm", "extractive") and "100,000" in a.text
     _exact(a)
+
+
+def test_llama_cpp_notes_go_to_logging_not_to_stderr(engine: Engine) -> None:
+    # llama.cpp warns on every new context ("llama_kv_cache_iswa: using full-size SWA cache"); a user of
+    # `qa ask` should not see it, `qa -v ask` should
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    env.update(QA_INDEX_DIR=str(engine.settings.index_dir), QA_SEEDS_DIR=str(SEEDS), QA_LLM="embedded")
+    question = "How many civilians remain in the battlefield?"
+
+    def ask(*flags: str) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-m", "qa.cli", *flags, "ask", question]
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+
+    quiet, verbose = ask(), ask("-v")
+    assert quiet.returncode == 0 and "100,000" in quiet.stdout, quiet.stderr
+    assert "llama_kv_cache" not in quiet.stderr, quiet.stderr
+    assert "INFO llama_cpp: llama_kv_cache" in verbose.stderr, verbose.stderr
 
 
 def test_every_quote_of_many_answers_is_exact(engine: Engine) -> None:
