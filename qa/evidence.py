@@ -744,7 +744,8 @@ def judge(
             # Where no person is named, a force or an office that is the subject of the passage's own verb
             # answers who: articles seldom say it in the question's verb. A person must still do the act
             bodies = [v for v in values_of(text, kind) if _body_like(v) and not set(terms(v.text)) <= asked]  # not one asked about
-            value = next((v for v in bodies if _agent(v, text, _acts_of(text))), None)
+            its_acts = _acts_of(text)
+            value = next((v for v in bodies if _agent(v, text, its_acts)), None)
             fit = cov if value is not None else 0.0
         if kind == "person" and value is None:
             # "he told Reuters": someone did it, unnamed; "who led the Shiite militias": a passage about the
@@ -800,10 +801,21 @@ def decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
     return _gated(_decide(kind, cands, cal), cal)
 
 
+_SIDED = ("number", "date")  # the kinds whose values the articles can disagree on
+
+
 def _close_first(ok: list[Candidate], margin: float, wanted: Callable[[Candidate], bool]) -> Candidate | None:
     """Returns the first passage of `ok` that is `wanted` and about as relevant as the first (within
     `margin`), or None."""
     return next((c for c in ok if wanted(c) and c.relevance >= ok[0].relevance - margin), None)
+
+
+def _prefer(ok: list[Candidate], margin: float, wanted: Callable[[Candidate], bool]) -> list[Candidate]:
+    """Returns `ok` with its first `wanted` passage that is about as relevant as the first (`_close_first`)
+    put first; `ok` itself when the first is wanted or none is close."""
+    if not ok or wanted(ok[0]) or (chosen := _close_first(ok, margin, wanted)) is None:
+        return ok
+    return [chosen, *(c for c in ok if c is not chosen)]
 
 
 def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
@@ -818,10 +830,10 @@ def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
         return Assessment(kind, cands, True, "no passage is relevant enough")
     if cal.rank_by != "relevance":
         ok = sorted(ok, key=lambda c: -getattr(c, cal.rank_by))
-    if kind == "fact" and not ok[0].reasoned and (reason := _close_first(ok, cal.conflict_margin, lambda c: c.reasoned)):
+    if kind == "fact":
         # a why-question asks for a reason: of passages about as relevant, the one that gives one
         # ("because of its narrow streets") answers before one that gives none
-        ok = [reason, *(c for c in ok if c is not reason)]
+        ok = _prefer(ok, cal.conflict_margin, lambda c: c.reasoned)
     if kind != "fact":
         typed = [c for c in ok if c.value is not None and c.fit >= cal.min_fit]
         # where: a place need not be a name ("on a couch", "in civilian areas"), so a where-question's
@@ -840,10 +852,9 @@ def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
             return Assessment("fact", cands, False, support=[lead])
         if not typed:
             return Assessment(kind, cands, True, f"no relevant passage states the {kind} asked for")
-        if not typed[0].tense_fit and (tensed := _close_first(typed, cal.conflict_margin, lambda c: c.tense_fit)):
-            # "how many were expected to be displaced": of values about as relevant, the one foreseen
-            # ("would be uprooted") answers before one counted ("have been displaced"), and the other way round
-            typed = [tensed, *(c for c in typed if c is not tensed)]
+        # "how many were expected to be displaced": of values about as relevant, the one foreseen
+        # ("would be uprooted") answers before one counted ("have been displaced"), and the other way round
+        typed = _prefer(typed, cal.conflict_margin, lambda c: c.tense_fit)
         if kind == "date" and typed[0].value is not None and typed[0].value.key.startswith("~"):
             # "last week" yields to a calendar date that is about as relevant
             near = [c for c in typed if c.relevance >= typed[0].relevance - cal.conflict_margin]
@@ -859,7 +870,7 @@ def _decide(kind: str, cands: list[Candidate], cal: Calibration) -> Assessment:
         if c.relevance >= best.relevance - cal.conflict_margin
         or (c.fit >= cal.side_fit and _same_unit(kind, best, c))  # a strong passage of its own
     ]
-    if kind not in ("number", "date"):
+    if kind not in _SIDED:
         return Assessment(kind, cands, False, support=[best])
 
     # One side per distinct value of the same measure; each document's best passage for a
@@ -970,13 +981,15 @@ def assess(
     Only the first `pool` hits (all when None) may answer; the hits after them may only be the other
     side of a conflict with that answer ("700,000 have been displaced", ranked 20th, against "862,000").
     """
+    if pool is not None and question_kind(question) not in _SIDED:
+        hits = hits[:pool]  # only a number or a date has sides: the rest are never read
     kind, cands = judge(corpus, question, hits, cal.dense_weight, soft, cal.verb_fit)
     first = [c for c in cands if pool is None or c.rank < pool]
     unknown = unknown_names(corpus, question, {c.unit.doc_id for c in first})
     if unknown:
         return Assessment(kind, first, True, f"the indexed articles never mention {unknown[0]!r}")
     a = decide(kind, first, cal)
-    if len(first) == len(cands) or a.abstain or kind not in ("number", "date"):
+    if len(first) == len(cands) or a.abstain or kind not in _SIDED:
         return a
     wide = _decide(kind, cands, cal)
     if wide.sides and wide.sides[0][0] is a.support[0] and len(wide.sides) > len(a.sides):
