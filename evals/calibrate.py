@@ -27,17 +27,12 @@ from evals.dataset import load_items
 from evals.gate import THRESHOLDS, fit_gate, out_of_fold
 from evals.metrics import matches
 from qa import get_engine
+from qa.calibration import CALIBRATION_FILE, Calibration
 from qa.compose import extractive_text
-from qa.evidence import (
-    CALIBRATION_FILE,
-    GATE_SIGNS,
-    Calibration,
-    corroborate,
-    decide,
-    gate_features,
-    judge,
-    unknown_names,
-)
+from qa.decide import GATE_SIGNS, decide, gate_features
+from qa.evidence import corroborate
+from qa.judge import judge
+from qa.names import unknown_names
 from qa.settings import Settings
 
 MAX_FALSE_ABSTENTION = 0.05  # the product's promise: answerable questions are rarely refused

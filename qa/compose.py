@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from index.keyword import terms
-from qa.evidence import Assessment, Candidate
+from qa.candidates import Assessment, Candidate
 
 MAX_WORDS = 24
 FACT_MAX_WORDS = 40  # a fact answer has no value to centre on: keep more of its sentence

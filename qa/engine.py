@@ -14,10 +14,13 @@ from index.build import build_index
 from index.embed import Embedder, get_embedder
 from index.store import VectorStore
 from qa import verify
+from qa.calibration import Calibration
+from qa.candidates import Assessment, Candidate
 from qa.compose import NOT_IN_SOURCES, extractive_text
-from qa.evidence import Assessment, Calibration, Candidate, abbreviate, assess, corroborate, plain_words
+from qa.evidence import assess, corroborate
 from qa.llm import LLMS, LLMError, get_llm
 from qa.retrieve import Corpus, Hit, Unit, retrieve
+from qa.rewrite import abbreviate, plain_words
 from qa.settings import Settings, go_offline
 from qa.soft import SoftMatcher
 from qa.sources import pointed
@@ -67,7 +70,7 @@ class Engine:
 
     def read_question(self, question: str) -> tuple[str, list[str]]:
         """Returns the question with whitespace collapsed, cut to the length limit and a long name the
-        articles abbreviate written as they do (`evidence.abbreviate`), and notes saying what was changed.
+        articles abbreviate written as they do (`rewrite.abbreviate`), and notes saying what was changed.
 
         Raises ValueError for an empty question.
         """

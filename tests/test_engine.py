@@ -9,28 +9,18 @@ from pathlib import Path
 import pytest
 
 from index.keyword import terms
+from qa.calibration import Calibration
 from qa.compose import sentence_window
 from qa.engine import Engine
-from qa.evidence import (
-    Calibration,
-    _does,
-    _locative,
-    abbreviate,
-    asked_acts,
-    counted_terms,
-    coverage,
-    dated_verbs,
-    foreseen,
-    names_subject,
-    pick_value,
-    plain_words,
-    subject_name,
-    unknown_names,
-)
 from qa.llm import register_llm
+from qa.names import names_subject, subject_name, unknown_names
+from qa.passages import coverage, locative
+from qa.pick import counted_terms, foreseen, pick_value
+from qa.rewrite import abbreviate, plain_words
 from qa.settings import Settings
 from qa.sources import pointer
 from qa.values import question_kind, values_of
+from qa.verbs import asked_acts, dated_verbs, does_verb
 
 CAL = Calibration(min_relevance=0.3, min_coverage=0.3, conflict_margin=0.15, dense_weight=0.5, min_fit=0.0, max_missing=0.4)
 
@@ -429,8 +419,8 @@ class WordSoft:
 def test_an_asked_verb_is_matched_softly_against_verbs_only() -> None:
     soft = WordSoft({"destroyed": {"back", "burned"}})
     verbs = [("destroy", "destroyed")]
-    assert not _does("Since spring, 320 of 400 schools have reopened and families came back.", set(), verbs, soft, 0.45)  # type: ignore[arg-type]
-    assert _does("Last year 40 schools burned down.", set(), verbs, soft, 0.45)  # type: ignore[arg-type]
+    assert not does_verb("Since spring, 320 of 400 schools have reopened and families came back.", set(), verbs, soft, 0.45)  # type: ignore[arg-type]
+    assert does_verb("Last year 40 schools burned down.", set(), verbs, soft, 0.45)  # type: ignore[arg-type]
 
 
 def test_measures_asked_as_what_is_the_x_of_are_numbers() -> None:
@@ -520,10 +510,10 @@ def test_a_where_question_with_no_place_name_is_answered_by_the_passage_that_say
     a = engine.answer("Where had the smugglers dug in and hidden their boats?")
     assert not a.abstained and "salt caves" in a.text, (a.text, a.notes)
     asked = set(terms("Where did they go?"))
-    assert _locative("They retreated to rural areas.", asked) and _locative("He sat on a couch.", asked)
-    assert not _locative("It rose due to the storm.", asked) and not _locative("According to police, it was calm.", asked)
-    assert not _locative("In addition, the army came.", asked)
-    assert _locative("It was in the Old City.", asked) and not _locative("It was in the Old City.", set(terms("Where in the Old City?")))
+    assert locative("They retreated to rural areas.", asked) and locative("He sat on a couch.", asked)
+    assert not locative("It rose due to the storm.", asked) and not locative("According to police, it was calm.", asked)
+    assert not locative("In addition, the army came.", asked)
+    assert locative("It was in the Old City.", asked) and not locative("It was in the Old City.", set(terms("Where in the Old City?")))
 
 
 def test_a_why_question_is_answered_by_the_passage_that_gives_a_reason(tmp_path: Path) -> None:
@@ -644,11 +634,11 @@ def test_an_offices_country_is_no_subject_the_passage_must_name(tmp_path: Path) 
 def test_capturing_a_place_is_taking_it_when_the_sentence_itself_says_so() -> None:
     verbs = [("take", "take")]
     text = "The army captured the port in late January."
-    assert _does(text, set(), verbs, None, 1.0)
+    assert does_verb(text, set(), verbs, None, 1.0)
     # a neighbour's "recaptured" may be another act; only the same verb counts from the neighbours
-    assert not _does("On May 2 the observers said the port was encircled.", {"recaptur"}, verbs, None, 1.0)
-    assert _does("On May 2 the observers said the port was encircled.", {"took"}, verbs, None, 1.0)
-    assert not _does("The army encircled the port in late January.", set(), verbs, None, 1.0)
+    assert not does_verb("On May 2 the observers said the port was encircled.", {"recaptur"}, verbs, None, 1.0)
+    assert does_verb("On May 2 the observers said the port was encircled.", {"took"}, verbs, None, 1.0)
+    assert not does_verb("The army encircled the port in late January.", set(), verbs, None, 1.0)
 
 
 def test_a_titles_abbreviation_is_the_title_and_british_spellings_are_american(newsroom: Engine) -> None:
@@ -796,9 +786,9 @@ def test_the_words_that_point_at_an_article_are_read_apart(question: str, descri
 
 def test_a_city_that_falls_is_taken_and_one_liberated_is_taken_too() -> None:
     verbs = dated_verbs("When did the Old City fall to Iraqi forces?")
-    assert _does("On July 9 Iraqi forces announced that they had captured the Old City.", set(), verbs, None, 0.45)
-    assert _does("Iraqi forces liberated eastern Mosul in January.", set(), dated_verbs("When did Iraqi forces take eastern Mosul?"), None, 0.45)
-    assert not _does("The offensive on the Old City began on June 18.", set(), verbs, None, 0.45)
+    assert does_verb("On July 9 Iraqi forces announced that they had captured the Old City.", set(), verbs, None, 0.45)
+    assert does_verb("Iraqi forces liberated eastern Mosul in January.", set(), dated_verbs("When did Iraqi forces take eastern Mosul?"), None, 0.45)
+    assert not does_verb("The offensive on the Old City began on June 18.", set(), verbs, None, 0.45)
 
 
 def test_a_phrase_the_articles_say_in_one_word_is_read_as_that_word(tmp_path: Path) -> None:

@@ -1,0 +1,123 @@
+"""Judging retrieved passages against a question: each becomes a `Candidate` with its relevance and
+the value it gives.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from index.keyword import terms
+from qa.candidates import Candidate
+from qa.names import body_like, names_subject, role_terms, subject_name
+from qa.passages import (
+    ASKS_SPEAKER,
+    byline_unit,
+    coverage,
+    locative,
+    near_text,
+    question_weights,
+    speaker_span,
+    surface_words,
+)
+from qa.pick import FORESEEN, foreseen, pick_value
+from qa.retrieve import Corpus, Hit
+from qa.soft import SoftMatcher
+from qa.values import question_kind, values_of
+from qa.verbs import OFFICE, act_of, acts_of, asked_acts, asked_verbs, counted_verbs, dated_verbs, does_verb, is_agent
+
+_PRONOUN_BEFORE = re.compile(r"\b(?:he|she)\s+([\w’'-]+)", re.IGNORECASE)
+
+
+_PRONOUN_AFTER = re.compile(r"([\w’'-]+),?\s+(?:he|she)\b", re.IGNORECASE)
+
+
+def _pronoun_agent(text: str, weights: dict[str, float]) -> bool:
+    """Returns True when "he" or "she" stands next to a word of the question ("he told Reuters",
+    "said she"): the sentence says someone did what was asked without naming them."""
+    words = [m.group(1) for pat in (_PRONOUN_BEFORE, _PRONOUN_AFTER) for m in pat.finditer(text)]
+    return any(t in weights for w in words for t in terms(w)[:1])
+
+
+_ABOUT_BEFORE = 2  # sentences before a passage that may name what it is about
+
+
+_ASKS_WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
+
+
+# what gives a reason: "because of its narrow streets", "due to its dense population"
+_BECAUSE = re.compile(r"\b(?:because|due to|owing to|thanks to|as a result of|in order to|so as to|so that|on account of)\b", re.IGNORECASE)
+
+
+def judge(
+    corpus: Corpus, question: str, hits: list[Hit], dense_weight: float, soft: SoftMatcher | None = None, verb_fit: float = 0.0
+) -> tuple[str, list[Candidate]]:
+    """Returns the question's kind and the hits judged against it, most relevant first."""
+    kind = question_kind(question)
+    weights = question_weights(corpus, question)
+    surface = surface_words(question)
+    roles = role_terms(question) if kind == "person" else set()
+    acts = asked_acts(question) if kind == "person" else set()
+    verbs = counted_verbs(question) if kind == "number" else dated_verbs(question) if kind == "date" else []
+    if kind == "person" and not ASKS_SPEAKER.search(question):
+        # "who designed the minaret": a name in a passage where nothing is designed did not. "Who runs the
+        # UN effort" asks for an office's holder, whom a title names ("Lise Grande, the UN coordinator")
+        verbs = [v for v in asked_verbs(question) if act_of(v[0]) not in OFFICE]
+    subject = subject_name(corpus, question)
+    asked = set(terms(question))
+    why = bool(_ASKS_WHY.match(question))
+    asks_ahead = bool(FORESEEN.search(question))  # "how many were expected to flee"
+    cands = []
+    for rank, h in enumerate(hits):
+        text = corpus.text(h.unit)
+        cov, missing = coverage(corpus, h.unit, weights, soft, surface)
+        dense = max(h.dense, 0.0)
+        rel = dense_weight * dense + (1 - dense_weight) * cov
+        value, fit = pick_value(text, kind, question, weights) if kind != "fact" else (None, 0.0)
+        if value is None and kind in ("person", "date") and (byline := byline_unit(corpus, h.unit)) is not None:
+            # "who wrote" / "when was it published": the headline reads with its byline
+            value, fit = pick_value(corpus.text(byline), kind, question, weights)
+            if value is not None:
+                h, text = replace(h, unit=byline), corpus.text(byline)
+        if value is None and kind == "person" and ASKS_SPEAKER.search(question) and (said := speaker_span(corpus, h.unit)):
+            # "who called it a delicate balance": "... Scrocca said. “... It is a delicate balance.”" The
+            # quote is its speaker's words, so it fits as well as the quoted sentence covers the question
+            value, _ = pick_value(corpus.text(said), kind, question, weights)
+            if value is not None:
+                h, text, fit = replace(h, unit=said), corpus.text(said), cov
+        named = value is not None and not body_like(value)  # a person's name, held to the act below
+        around = near_text(corpus, h.unit) if roles or verbs else ""
+        near = set(terms(around)) if verbs else set()
+        # what a sentence is about is named in it, the two sentences before ("... the Old City." "It was led
+        # by ..." "The Air Force provided ...") or its title
+        about = " ".join([corpus.docs[h.unit.doc_id].title, *(corpus.text(u) for u in corpus.neighbours(h.unit, before=_ABOUT_BEFORE, after=0))])
+        on_subject = names_subject(subject, about)
+        # "which architect": no architect here. The role's own word counts, not its stem: "Central
+        # Command" names no commander
+        unnamed = bool(roles) and not roles & role_terms(around)
+        if unnamed:
+            value, fit = None, 0.0
+        if value is not None and verbs and not does_verb(text, near, verbs, soft, verb_fit):
+            value, fit = None, 0.0  # "how many fighters surrendered", "when did Raqqa fall": said of something else
+        if kind == "person" and not named and verbs and not unnamed:
+            # "who tried to pin it on coalition airstrikes": "ISIS attempted to blame coalition airstrikes".
+            # Where no person is named, a force or an office that is the subject of the passage's own verb
+            # answers who: articles seldom say it in the question's verb. A person must still do the act
+            bodies = [v for v in values_of(text, kind) if body_like(v) and not set(terms(v.text)) <= asked]  # not one asked about
+            its_acts = acts_of(text)
+            value = next((v for v in bodies if is_agent(v, text, its_acts)), None)
+            fit = cov if value is not None else 0.0
+        if kind == "person" and value is None:
+            # "he told Reuters": someone did it, unnamed; "who led the Shiite militias": a passage about the
+            # militias that says no one led them
+            unnamed = unnamed or _pronoun_agent(text, weights) or bool(acts and not {act_of(t) for t in terms(text)} & acts)
+        located = kind == "place" and locative(text, asked)
+        reasoned = why and bool(_BECAUSE.search(text))
+        ahead = value is not None and foreseen(text, value)
+        cands.append(
+            Candidate(
+                h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed, on_subject, located, reasoned, ahead, ahead == asks_ahead, rank
+            )
+        )
+    cands.sort(key=lambda c: -c.relevance)
+    return kind, cands

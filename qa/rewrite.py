@@ -1,0 +1,65 @@
+"""Rewriting a question into the articles' words before retrieval: initials for long names the articles
+abbreviate, one word for a phrase, a country for its capital.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.keyword import terms
+from qa.names import NAME_WORD
+from qa.retrieve import Corpus
+
+_NAME_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:of\s+|for\s+|the\s+|and\s+)*[A-Z][\w’'-]*)+")
+
+
+def abbreviate(corpus: Corpus, question: str) -> str:
+    """Returns the question with each name of three or more capitalised words that the articles
+    know only by its initials written as those initials ("Operation Inherent Resolve" -> "OIR").
+    Shorter names are left alone: two initials too often spell some other word."""
+
+    def short(m: re.Match[str]) -> str:
+        words = [w for w in m.group(0).split() if re.fullmatch(NAME_WORD, w)]
+        initials = "".join(w[0] for w in words)
+        known = all(t in corpus.keyword.vocab for t in terms(m.group(0)))
+        abbreviation = terms(initials)
+        return initials if len(words) >= 3 and not known and abbreviation and abbreviation[0] in corpus.keyword.vocab else m.group(0)
+
+    return _NAME_RUN.sub(short, question)
+
+
+# what news reports say in one word, asked in several: "forced from their homes" is "displaced"
+_PARAPHRASES = (
+    (
+        re.compile(
+            r"\b(?:(?:forced|driven|chased|pushed|uprooted)\s+(?:out\s+)?(?:from|of)\s+(?:their|his|her|its)\s+homes?|made\s+homeless)\b",
+            re.IGNORECASE,
+        ),
+        "displaced",
+    ),
+)
+
+
+# a capital said for its government ("Iraq and Washington blamed ISIS"), where the articles name the country:
+# (the capital's pattern and term, the country and its term)
+_CAPITALS = tuple(
+    (re.compile(rf"\b{city}\b"), terms(city)[0], country, terms(country)[-1])
+    for city, country in {
+        "Washington": "the US", "Baghdad": "Iraq", "Damascus": "Syria", "Moscow": "Russia", "Tehran": "Iran",
+        "Ankara": "Turkey", "London": "Britain", "Paris": "France", "Beijing": "China", "Riyadh": "Saudi Arabia",
+    }.items()
+)
+
+
+def plain_words(corpus: Corpus, question: str) -> str:
+    """Returns the question with a phrase the articles say in one word written as that word, and a
+    capital that stands for its government written as its country, when the articles use the one
+    and not the other."""
+    vocab = corpus.keyword.vocab
+    for pattern, word in _PARAPHRASES:
+        if terms(word)[-1] in vocab:
+            question = pattern.sub(word, question)
+    for capital, city_term, country, country_term in _CAPITALS:
+        if city_term not in vocab and country_term in vocab:
+            question = capital.sub(country, question)
+    return question

@@ -1,0 +1,192 @@
+"""The act a question asks about, and whether a passage does it: "who launched", "when did X fall",
+"how many surrendered"; verb forms and the verbs that name the same act.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from index.keyword import terms
+from qa.names import DEMONYM
+from qa.soft import SoftMatcher
+from qa.values import DATE_ASK, Value
+
+_WHO = re.compile(r"^\s*who\s+(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
+
+
+_AGENT_BREAK = re.compile(r"[,;:.()\[\]“”\"—–]")
+
+
+_GOVERNED = re.compile(r"\b(?:of|against|from|by|with|for|to|in|on|at|into|over|under|near|after|before)\s+(?:the\s+)?(?:[\w’'-]+-(?:led|backed)\s+)?$", re.IGNORECASE)
+
+
+_AGENT_GAP = 6  # words that may stand between a doer's name and its verb: "the SDF has been slowly advancing"
+
+
+def asked_acts(question: str) -> set[str]:
+    """Returns the act a "who did X" question asks the doer of: its main verb's act ("Who launched the
+    offensive?" -> launch). Empty when the question is no such who-question ("Who did the police
+    support?" asks for whom something was done)."""
+    return {act_of(t) for t, _ in asked_verbs(question)}
+
+
+def asked_verbs(question: str) -> list[tuple[str, str]]:
+    """Returns the main verb of a "who did X" question as a (term, lower-cased word) pair ("Who designed
+    the minaret?" -> design, designed); empty when it is no such who-question."""
+    m = _WHO.match(question)
+    if not m:
+        return []
+    for word in re.findall(r"[A-Za-z’'-]+", m.group("rest")):
+        w = word.lower()
+        t = terms(w)
+        if not t or t[0] in AUX:
+            continue  # "has been", "did"
+        return [(t[0], w)] if _verb_like(w) else []  # the first word that is no auxiliary is the verb, or there is none
+    return []
+
+
+def is_agent(v: Value, text: str, acts: set[str]) -> bool:
+    """Returns True when the name does the act asked about in `text`: the act's verb follows it in the
+    same clause ("The Iraqi Air Force and international coalition aircraft provided air support"). A
+    force or an office is then an answer to "who", which `person_like` would refuse; a people alone
+    ("Iraqi") is not."""
+    one_word = len(v.text.split()) == 1
+    if not acts or (one_word and DEMONYM.match(v.text)):
+        return False
+    if one_word and not v.text.isupper() and not text[: v.start].strip(" “\"'"):
+        return False  # a sentence's capitalised first word need be no name: "Fishing boats left the harbour"
+    if _GOVERNED.search(text, 0, v.start):
+        return False  # "the coalition against ISIS is providing air support": ISIS is not the one providing
+    clause = _AGENT_BREAK.split(text[v.end :], maxsplit=1)[0]
+    return any(act_of(t) in acts for w in clause.split()[:_AGENT_GAP] for t in terms(w)[:1])
+
+
+def acts_of(text: str) -> set[str]:
+    """Returns the acts of the words of `text` that read as verbs."""
+    return {act_of(t) for w in re.findall(r"[a-z]+", text) if _verb_like(w) for t in terms(w)[:1]}
+
+
+AUX = frozenset(terms("have has had were was are is did do does will would could can been be"))
+
+
+HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(.*)", re.IGNORECASE)
+
+
+_TIME_UNIT = re.compile(r"(?:seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b", re.IGNORECASE)
+
+
+_SUBORDINATE = frozenset(re.findall(r"\w+", "when since before after while until according as because"))
+
+
+_VERBS = frozenset(
+    re.findall(
+        r"\w+",
+        "took fled flew fought built led won lost left made held began fell gave drove ran sent shot hit struck kept brought dug "
+        "take flee fly fight build lead win lose leave make hold begin give drive run send shoot strike keep bring dig die "
+        "remain remains stay stays live lives work works return returns serve serves",
+    )
+)
+
+
+_DATED_VERBS = frozenset(
+    re.findall(
+        r"\w+",
+        "begin start end fall take capture open close launch enter seize retake reach arrive become build destroy "
+        "surrender withdraw retreat flee die collapse return liberate declare",
+    )
+)
+
+
+_ASKS_DATE = re.compile(DATE_ASK + r"\s+(?P<rest>.*)", re.IGNORECASE)
+
+
+def dated_verbs(question: str) -> list[tuple[str, str]]:
+    """Returns the event a "when did X begin" question asks the date of, as (term, word) pairs."""
+    m = _ASKS_DATE.search(question)
+    return _clause_verbs(m.group("rest"), lambda word: word.lower() in _DATED_VERBS) if m else []
+
+
+def counted_verbs(question: str) -> list[tuple[str, str]]:
+    """Returns what a "how many" question says its counted things did, as (term, word) pairs: "surrendered"
+    in "How many ISIS fighters surrendered to Iraqi forces?". Looks no further than the main clause; empty
+    when the question names no such verb ("How many civilians are still in the battlefield?")."""
+    m = HOW_MANY.search(question)
+    if not m or _TIME_UNIT.match(m.group(1)):
+        return []  # a span of time is told by "into", "ago", "after", not by the verb: "eight months into the battle"
+    return _clause_verbs(m.group(1), lambda word: not word[0].isupper() and _past_or_listed(word.lower()))
+
+
+def _past_or_listed(word: str) -> bool:
+    """Returns True for a lower-case past form ("surrendered") or a listed verb."""
+    return (word.endswith("ed") and len(word) > 4) or word in _VERBS
+
+
+def _clause_verbs(text: str, is_verb: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """Returns the (term, lower-cased word) of each verb in `text` up to its first subordinate clause."""
+    out = []
+    for word in re.findall(r"[A-Za-z’'-]+", text):
+        w = word.lower()
+        if w in _SUBORDINATE:
+            break
+        if is_verb(word) and (t := terms(w)):
+            out.append((t[0], w))
+    return out
+
+
+# irregular verb forms, so that "when did the siege begin" finds "the army began the siege"
+_IRREGULAR = {
+    terms(form)[0]: terms(base)[0]
+    for base, *forms in (
+        line.split()
+        for line in (
+            "begin began begun", "fall fell fallen", "take took taken", "build built", "become became", "leave left",
+            "flee fled", "fly flew flown", "fight fought", "lead led", "win won", "lose lost", "hold held", "give gave given",
+            "drive drove driven", "run ran", "send sent", "shoot shot", "strike struck stricken", "keep kept", "bring brought",
+            "dig dug", "make made", "rise rose risen", "break broke broken", "seek sought", "tell told",
+        )
+    )
+    for form in (base, *forms)
+}
+
+
+def _base(term: str) -> str:
+    return _IRREGULAR.get(term, term)
+
+
+# verbs that name the same act: "when did Iraq take east Mosul" is answered by "Iraq captured east
+# Mosul", "when did the Old City fall" by "forces captured the Old City"; only the sentence's own
+# words count, as a neighbour's "recaptured" may be another act
+_TAKE = frozenset(terms("take took taken capture captured seize seized recapture recaptured retake retook retaken liberate liberated fall fell fallen"))
+
+
+def act_of(term: str) -> str:
+    """Returns the act a verb term names: "take" for any of `_TAKE`, else its base form."""
+    return "take" if term in _TAKE else _base(term)
+
+
+# verbs of holding an office: a title answers them ("the Nineveh operation commander"), no verb need
+OFFICE = frozenset(act_of(t) for t in terms("run lead head command direct chair oversee manage govern represent"))
+
+
+def does_verb(text: str, near: set[str], verbs: list[tuple[str, str]], soft: SoftMatcher | None, verb_fit: float) -> bool:
+    """Returns True when the sentence or its neighbours (`near`: their terms) hold one of the verbs, the
+    sentence itself a verb for the same act ("captured" for "take"), or the sentence a word at least
+    `verb_fit` similar to one."""
+    if {_base(t) for t, _ in verbs} & {_base(t) for t in near}:
+        return True
+    if {act_of(t) for t, _ in verbs} & {act_of(t) for t in terms(text)}:
+        return True
+    if soft is None:
+        return False
+    # a verb is compared with the sentence's verbs only: "destroyed" is nearer "back" than "reopened"
+    said = " ".join(w for w in re.findall(r"[a-z]+", text.lower()) if _verb_like(w))
+    return max(soft.best([w for _, w in verbs], said)) >= verb_fit
+
+
+def _verb_like(word: str) -> bool:
+    """Returns True for a lower-case word that reads as a verb: a past or -ing form, or a listed verb."""
+    if _past_or_listed(word) or (len(word) > 4 and word.endswith("ing")):
+        return True
+    t = terms(word)
+    return bool(t) and t[0] in _IRREGULAR
