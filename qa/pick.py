@@ -31,6 +31,20 @@ _CLAUSE_BREAK = re.compile(r"[;:—–]|\.\s")
 _WINDOWS = {"number": (30, 60), "date": (60, 40), "name": (50, 50)}  # chars at which a term counts half
 
 
+_ASKS_WHERE = re.compile(r"^\s*where\b", re.IGNORECASE)
+# a name says where when a preposition of place governs it: "in western Mosul", "near the city of Raqqa"
+# (the words between may only be articles, parts of a name or words of direction: "to take Mosul" says no place)
+_PLACED = re.compile(
+    r"\b(?i:in|at|on|inside|within|near|into|to|towards?|across|along|around|outside|behind|throughout|from)\s+"
+    r"(?:(?:(?i:the|a|an|its|their|his|her|this|that|these|those|some|several|many|all|both)|"
+    r"(?i:city|town|village|province|district|region|of|old|central|north|south|east|west)(?:ern)?|[A-Z][\w’'-]*)\s+){0,4}$"
+)
+_PLACED_CHARS = 60
+
+
+def _dateline(text: str, v: Value) -> bool:
+    """Returns True for the place a report was filed from: the first name of its dateline ("Irbil, Iraq CNN —")."""
+    return not text[: v.start].strip() and text[v.end : v.end + 1] == ","
 _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re.IGNORECASE)
 
 
@@ -118,6 +132,9 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
             vals = [v for v in vals if (not DEMONYM.match(v.text) and person_like(v, text)) or is_agent(v, text, acts)]
         else:
             vals = [v for v in vals if not DEMONYM.match(v.text) and place_like(v)]
+            if _ASKS_WHERE.match(question):
+                # "where have militants reinforced positions": "hoped to take Mosul" names a place, but not where
+                vals = [v for v in vals if _PLACED.search(text, max(0, v.start - _PLACED_CHARS), v.start) or _dateline(text, v)]
     if kind == "date":
         vals = [v for v in vals if _date_fits(v.key, question)]
         if not _BY_WHEN.search(question):

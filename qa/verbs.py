@@ -21,6 +21,7 @@ _AGENT_BREAK = re.compile(r"[,;:.()\[\]“”\"—–]")
 _GOVERNED = re.compile(r"\b(?:of|against|from|by|with|for|to|in|on|at|into|over|under|near|after|before)\s+(?:the\s+)?(?:[\w’'-]+-(?:led|backed)\s+)?$", re.IGNORECASE)
 
 
+_RELATIVE = re.compile(r",?\s+(?:which|who)\s+", re.IGNORECASE)
 _AGENT_GAP = 6  # words that may stand between a doer's name and its verb: "the SDF has been slowly advancing"
 
 
@@ -56,9 +57,13 @@ def is_agent(v: Value, text: str, acts: set[str]) -> bool:
         return False
     if one_word and not v.text.isupper() and not text[: v.start].strip(" “\"'"):
         return False  # a sentence's capitalised first word need be no name: "Fishing boats left the harbour"
-    if _GOVERNED.search(text, 0, v.start):
+    after = text[v.end :]
+    if relative := _RELATIVE.match(after):
+        # "to retake Mosul from ISIS, which had seized the city": the name does what its relative clause says
+        after = after[relative.end() :]
+    elif _GOVERNED.search(text, 0, v.start):
         return False  # "the coalition against ISIS is providing air support": ISIS is not the one providing
-    clause = _AGENT_BREAK.split(text[v.end :], maxsplit=1)[0]
+    clause = _AGENT_BREAK.split(after, maxsplit=1)[0]
     return any(act_of(t) in acts for w in clause.split()[:_AGENT_GAP] for t in terms(w)[:1])
 
 

@@ -675,6 +675,16 @@ def test_what_did_it_pay_asks_a_sum_and_a_people_is_no_place() -> None:
     assert pick_value("In the evening hundreds of Iraqis gathered in Tabqa.", "place", "Where did hundreds gather?")[0].text == "Tabqa"  # type: ignore[union-attr]
 
 
+def test_a_where_question_is_answered_by_a_place_a_preposition_governs_or_a_dateline() -> None:
+    where = "Where have the raiders dug in?"
+    said = "The army hoped to take Tabqa by May, but the raiders have dug in among civilians."
+    assert pick_value(said, "place", where)[0] is None  # "to take Tabqa": a place, but not where
+    assert pick_value(said, "place", "Which town did the army hope to take?")[0].text == "Tabqa"  # type: ignore[union-attr]
+    assert pick_value("The raiders have dug in near the old town of Tabqa.", "place", where)[0].text == "Tabqa"  # type: ignore[union-attr]
+    assert pick_value("The raiders have dug in in several Tabqa suburbs.", "place", where)[0].text == "Tabqa"  # type: ignore[union-attr]
+    assert pick_value("Irbil, Iraq CNN —", "place", "Where was the report filed from?")[0].text == "Irbil"  # type: ignore[union-attr]
+
+
 def test_surrendering_is_an_event_a_when_question_asks_the_date_of() -> None:
     assert [w for _, w in dated_verbs("When did the last fighters in the old town surrender?")] == ["surrender"]
     assert [w for _, w in dated_verbs("When did the garrison withdraw from the fort?")] == ["withdraw"]
@@ -710,6 +720,11 @@ def test_a_force_that_does_what_was_asked_answers_who() -> None:
     assert pick_value("Iraqi troops provided air support.", "person", question)[0] is None
     # without the asked act, a force is no person
     assert pick_value("The Vell Air Force held a parade.", "person", question)[0] is None
+    # a relative clause says what the name before it does, whatever governs the name
+    took = "Who had captured the port in 2014?"
+    value, _ = pick_value("Troops retook the port from the Vell Army, which had captured it in 2014.", "person", took)
+    assert value is not None and value.text.endswith("Vell Army")
+    assert pick_value("Troops retook the port from the Vell Army in 2014.", "person", took)[0] is None
 
 
 def test_a_date_after_the_verb_of_saying_dates_the_saying() -> None:
