@@ -24,7 +24,18 @@ from qa.pick import FORESEEN, foreseen, pick_value
 from qa.retrieve import Corpus, Hit
 from qa.soft import SoftMatcher
 from qa.values import question_kind, values_of
-from qa.verbs import OFFICE, act_of, acts_of, asked_acts, asked_verbs, counted_verbs, dated_verbs, does_verb, is_agent
+from qa.verbs import (
+    OFFICE,
+    act_of,
+    acts_of,
+    asked_acts,
+    asked_verbs,
+    counted_verbs,
+    dated_verbs,
+    does_verb,
+    is_agent,
+    verb_terms,
+)
 
 _PRONOUN_BEFORE = re.compile(r"\b(?:he|she)\s+([\w’'-]+)", re.IGNORECASE)
 
@@ -87,7 +98,7 @@ def judge(
                 h, text, fit = replace(h, unit=said), corpus.text(said), cov
         named = value is not None and not body_like(value)  # a person's name, held to the act below
         around = near_text(corpus, h.unit) if roles or verbs else ""
-        near = set(terms(around)) if verbs else set()
+        near = verb_terms(around) if verbs else set()
         # what a sentence is about is named in it, the two sentences before ("... the Old City." "It was led
         # by ..." "The Air Force provided ...") or its title
         about = " ".join([corpus.docs[h.unit.doc_id].title, *(corpus.text(u) for u in corpus.neighbours(h.unit, before=_ABOUT_BEFORE, after=0))])

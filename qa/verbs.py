@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -112,6 +113,13 @@ def dated_verbs(question: str) -> list[tuple[str, str]]:
     return _clause_verbs(m.group("rest"), lambda word: word.lower() in _DATED_VERBS) if m else []
 
 
+_DID_SUBJECT_VERB = re.compile(r"^(?:[\w’'-]+\s+){1,4}?(?:did|do|does|will|would|could|can|should|might)\s+(?P<rest>.+)", re.IGNORECASE | re.DOTALL)
+_PARTICLES = frozenset(["out", "up", "off", "down", "back", "away"])
+_PREPOSITIONS = frozenset(
+    ["in", "on", "at", "to", "from", "by", "with", "against", "during", "for", "into", "over", "under", "as", "after", "before", "since", "of", "near", "across", "per", "according", "inside", "outside", "throughout", "between", "among", "along", "around"]
+)
+
+
 def counted_verbs(question: str) -> list[tuple[str, str]]:
     """Returns what a "how many" question says its counted things did, as (term, word) pairs: "surrendered"
     in "How many ISIS fighters surrendered to Iraqi forces?". Looks no further than the main clause; empty
@@ -119,7 +127,19 @@ def counted_verbs(question: str) -> list[tuple[str, str]]:
     m = HOW_MANY.search(question)
     if not m or _TIME_UNIT.match(m.group(1)):
         return []  # a span of time is told by "into", "ago", "after", not by the verb: "eight months into the battle"
-    return _clause_verbs(m.group(1), lambda word: not word[0].isupper() and _past_or_listed(word.lower()))
+    verbs = _clause_verbs(m.group(1), lambda word: not word[0].isupper() and _past_or_listed(word.lower()))
+    done = _DID_SUBJECT_VERB.match(m.group(1))
+    if done and (words := re.findall(r"[A-Za-z’'-]+", done.group("rest").split(",")[0].split("?")[0])):
+        # "how many tunnels did coalition aircraft find in the Old City": the base form after the doer, before
+        # what the act is done in, to or with
+        head = list(itertools.takewhile(lambda w: w.lower() not in _PREPOSITIONS and w.lower() not in _SUBORDINATE, words))
+        after = words[len(head)].lower() if len(head) < len(words) else ""
+        # a phrasal verb ("knock out", "carry out") or one that governs another ("expect to be driven out") says
+        # its act in other words than the article's: no check
+        phrasal = after in ("to", *_PARTICLES) or (head and head[-1].lower() in _PARTICLES)
+        if not phrasal and len(head) >= 2 and head[-1].islower() and (t := terms(head[-1])) and all(t[0] != v for v, _ in verbs):
+            verbs.append((t[0], head[-1]))
+    return verbs
 
 
 def _past_or_listed(word: str) -> bool:
@@ -174,13 +194,19 @@ def act_of(term: str) -> str:
 OFFICE = frozenset(act_of(t) for t in terms("run lead head command direct chair oversee manage govern represent"))
 
 
+def verb_terms(text: str) -> set[str]:
+    """Returns the terms of the words of `text` that may be verbs: all but plural nouns made from verbs
+    ("781 buildings" builds nothing)."""
+    return {t for w in re.findall(r"[\w’'-]+", text) if not w.lower().endswith("ings") for t in terms(w)[:1]}
+
+
 def does_verb(text: str, near: set[str], verbs: list[tuple[str, str]], soft: SoftMatcher | None, verb_fit: float) -> bool:
     """Returns True when the sentence or its neighbours (`near`: their terms) hold one of the verbs, the
     sentence itself a verb for the same act ("captured" for "take"), or the sentence a word at least
     `verb_fit` similar to one."""
     if {_base(t) for t, _ in verbs} & {_base(t) for t in near}:
         return True
-    if {act_of(t) for t, _ in verbs} & {act_of(t) for t in terms(text)}:
+    if {act_of(t) for t, _ in verbs} & {act_of(t) for t in verb_terms(text)}:
         return True
     if soft is None:
         return False
@@ -190,7 +216,10 @@ def does_verb(text: str, near: set[str], verbs: list[tuple[str, str]], soft: Sof
 
 
 def _verb_like(word: str) -> bool:
-    """Returns True for a lower-case word that reads as a verb: a past or -ing form, or a listed verb."""
+    """Returns True for a lower-case word that reads as a verb: a past or -ing form, or a listed verb; not a
+    plural noun made from a verb ("buildings")."""
+    if word.endswith("ings"):
+        return False
     if _past_or_listed(word) or (len(word) > 4 and word.endswith("ing")):
         return True
     t = terms(word)

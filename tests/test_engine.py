@@ -20,7 +20,7 @@ from qa.rewrite import abbreviate, plain_words
 from qa.settings import Settings
 from qa.sources import pointer
 from qa.values import question_kind, values_of
-from qa.verbs import asked_acts, dated_verbs, does_verb
+from qa.verbs import asked_acts, counted_verbs, dated_verbs, does_verb, verb_terms
 
 CAL = Calibration(min_relevance=0.3, min_coverage=0.3, conflict_margin=0.15, dense_weight=0.5, min_fit=0.0, max_missing=0.4)
 
@@ -318,8 +318,17 @@ def test_how_many_needs_the_counted_things_to_have_done_what_was_asked(newsroom:
     assert newsroom.answer(trap).abstained  # 300 were released, not escaped
     a = newsroom.answer("How many months has the siege of the jail district lasted?")
     assert not a.abstained and "eight" in a.text  # a span of time needs no verb: "eight months into its siege"
+    # the act may follow its doer: "did the guards find"
+    a = newsroom.answer("How many prisoners did the guards release from the city jail?")
+    assert not a.abstained and "300" in a.text, a.notes
+    found = "How many prisoners did the guards find in the city jail?"
+    assert newsroom.answer(found).abstained
+    # a phrasal verb, or one that governs another, says its act in words of its own: it is not checked
+    assert counted_verbs("How many prisoners did the guards let out of the city jail?") == []
+    assert counted_verbs("How many prisoners did the guards expect to release?") == []
     newsroom.calibration = replace(newsroom.calibration, verb_fit=0.0)
     assert "300" in newsroom.answer(trap).text
+    assert "300" in newsroom.answer(found).text
 
 
 def test_who_question_answered_only_by_he_abstains(newsroom: Engine) -> None:
@@ -421,6 +430,11 @@ def test_an_asked_verb_is_matched_softly_against_verbs_only() -> None:
     verbs = [("destroy", "destroyed")]
     assert not does_verb("Since spring, 320 of 400 schools have reopened and families came back.", set(), verbs, soft, 0.45)  # type: ignore[arg-type]
     assert does_verb("Last year 40 schools burned down.", set(), verbs, soft, 0.45)  # type: ignore[arg-type]
+    # a plural noun made from a verb does not do its act: "781 buildings" built nothing
+    built = [("build", "build")]
+    ruined = "Aircraft have destroyed 781 buildings and 225 tunnels."
+    assert not does_verb(ruined, verb_terms(ruined), built, WordSoft({"build": {"buildings"}}), 0.45)  # type: ignore[arg-type]
+    assert does_verb("The militia built 225 tunnels.", set(), built, None, 0.45)
 
 
 def test_measures_asked_as_what_is_the_x_of_are_numbers() -> None:
