@@ -194,10 +194,19 @@ def act_of(term: str) -> str:
 OFFICE = frozenset(act_of(t) for t in terms("run lead head command direct chair oversee manage govern represent"))
 
 
+_DETERMINERS = frozenset(["the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those"])
+
+
 def verb_terms(text: str) -> set[str]:
-    """Returns the terms of the words of `text` that may be verbs: all but plural nouns made from verbs
-    ("781 buildings" builds nothing)."""
-    return {t for w in re.findall(r"[\w’'-]+", text) if not w.lower().endswith("ings") for t in terms(w)[:1]}
+    """Returns the terms of the words of `text` that may be verbs: all but nouns made from verbs ("781
+    buildings" builds nothing, "the beginning of the process" begins nothing)."""
+    words = re.findall(r"[\w’'-]+", text)
+    return {
+        t
+        for i, w in enumerate(words)
+        if not w.lower().endswith("ings") and not (w.lower().endswith("ing") and i and words[i - 1].lower() in _DETERMINERS)
+        for t in terms(w)[:1]
+    }
 
 
 def does_verb(text: str, near: set[str], verbs: list[tuple[str, str]], soft: SoftMatcher | None, verb_fit: float) -> bool:

@@ -435,6 +435,10 @@ def test_an_asked_verb_is_matched_softly_against_verbs_only() -> None:
     ruined = "Aircraft have destroyed 781 buildings and 225 tunnels."
     assert not does_verb(ruined, verb_terms(ruined), built, WordSoft({"build": {"buildings"}}), 0.45)  # type: ignore[arg-type]
     assert does_verb("The militia built 225 tunnels.", set(), built, None, 0.45)
+    # nor does a noun made from a verb after its article: "the beginning of the works" begins nothing
+    began = dated_verbs("When did the works begin?")
+    assert not does_verb("On July 9 the quay reopened.", verb_terms("It marked the beginning of the works."), began, None, 1.0)
+    assert does_verb("On July 9 the quay reopened.", verb_terms("The works were beginning to show."), began, None, 1.0)
 
 
 def test_measures_asked_as_what_is_the_x_of_are_numbers() -> None:
