@@ -1,0 +1,25 @@
+"""Extractive answer text: windows cut from a sentence (`qa.compose`)."""
+
+from __future__ import annotations
+
+from qa.compose import sentence_window
+
+
+def test_a_window_cut_from_mid_sentence_keeps_its_case() -> None:
+    text = "In the old town, just a few fishermen can hold the quay for some time, the harbour master said on Monday."
+    cut = sentence_window(text, "Who can hold the quay?", max_words=10)
+    assert cut.startswith("… ") and cut[2].islower(), cut  # "… just a few ...", not "… Just a few ..."
+    assert sentence_window("the quay is open.", "Is the quay open?") == "The quay is open"  # a whole sentence starts with a capital
+
+
+def test_an_answer_keeps_both_marks_of_a_quotation_it_cuts_at_the_edge() -> None:
+    said = "“There is still tough fighting to go,” Col. Joseph Scrocca told CNN."
+    assert sentence_window(said, "What is still to go?") == "“There is still tough fighting to go,” Col. Joseph Scrocca told CNN"
+    assert sentence_window('Only "a small part" remains, he said.', "What remains?") == 'Only "a small part" remains, he said'
+    assert sentence_window('"A small part remains in the city", he told Reuters.', "What remains?").startswith('"A small part')
+    assert sentence_window("the “caliphate", "Which caliphate?") == "The “caliphate”"
+    said = "for some time,” Scrocca said. “The forces must be quick"
+    assert sentence_window(said, "Who said it?") == "“For some time,” Scrocca said. “The forces must be quick”"
+    long = "He said “the strikes destroyed 359 VBIEDs and 781 buildings and 225 tunnels and 279 boats since October” on Monday."
+    cut = sentence_window(long, "Who said the strikes destroyed VBIEDs?", max_words=14)
+    assert cut.endswith(" …”"), cut  # the mark closes a quotation that runs on past the cut

@@ -1,0 +1,23 @@
+"""What a question asks for (`qa.values`)."""
+
+from __future__ import annotations
+
+from qa.values import question_kind
+
+
+def test_measures_asked_as_what_is_the_x_of_are_numbers() -> None:
+    assert question_kind("What is the age of the Blue Bridge?") == "number"
+    assert question_kind("How tall was the minaret?") == "number"
+    assert question_kind("What was the death toll of the flood?") == "number"
+    assert question_kind("What role did the mayor play?") == "fact"
+
+
+def test_a_when_after_another_question_word_opens_a_clause_and_a_chief_is_a_person() -> None:
+    assert question_kind("What followed the bombardment when the offensive was launched?") == "fact"
+    assert question_kind("What did the rebels burn to hide where they were going?") == "fact"
+    assert question_kind("Where did the rebels go when the army came?") == "place"
+    assert question_kind("How many people fled when the offensive began?") == "number"
+    assert question_kind("Who was in charge when the city fell?") == "person"
+    assert question_kind("When did the offensive begin?") == "date"
+    assert question_kind("The army attacked at dawn. When did the offensive begin?") == "date"
+    assert question_kind("Which police chief ordered the curfew?") == "person"

@@ -1,0 +1,56 @@
+"""The act a question asks about, and whether a passage does it (`qa.verbs`)."""
+
+from __future__ import annotations
+
+import re
+
+from qa.verbs import dated_verbs, does_verb, verb_terms
+
+
+class WordSoft:
+    """A fake soft matcher: a query word is close (0.9) to the words listed for it, far from the rest."""
+
+    def __init__(self, close: dict[str, set[str]]) -> None:
+        self.close = close
+
+    def best(self, queries: list[str], text: str) -> list[float]:
+        words = set(re.findall(r"[a-z]+", text.lower()))
+        return [0.9 if self.close.get(q, set()) & words else 0.0 for q in queries]
+
+
+def test_an_asked_verb_is_matched_softly_against_verbs_only() -> None:
+    soft = WordSoft({"destroyed": {"back", "burned"}})
+    verbs = [("destroy", "destroyed")]
+    assert not does_verb("Since spring, 320 of 400 schools have reopened and families came back.", set(), verbs, soft, 0.45)  # type: ignore[arg-type]
+    assert does_verb("Last year 40 schools burned down.", set(), verbs, soft, 0.45)  # type: ignore[arg-type]
+    # a plural noun made from a verb does not do its act: "781 buildings" built nothing
+    built = [("build", "build")]
+    ruined = "Aircraft have destroyed 781 buildings and 225 tunnels."
+    assert not does_verb(ruined, verb_terms(ruined), built, WordSoft({"build": {"buildings"}}), 0.45)  # type: ignore[arg-type]
+    assert does_verb("The militia built 225 tunnels.", set(), built, None, 0.45)
+    # nor does a noun made from a verb after its article: "the beginning of the works" begins nothing
+    began = dated_verbs("When did the works begin?")
+    assert not does_verb("On July 9 the quay reopened.", verb_terms("It marked the beginning of the works."), began, None, 1.0)
+    assert does_verb("On July 9 the quay reopened.", verb_terms("The works were beginning to show."), began, None, 1.0)
+
+
+def test_capturing_a_place_is_taking_it_when_the_sentence_itself_says_so() -> None:
+    verbs = [("take", "take")]
+    text = "The army captured the port in late January."
+    assert does_verb(text, set(), verbs, None, 1.0)
+    # a neighbour's "recaptured" may be another act; only the same verb counts from the neighbours
+    assert not does_verb("On May 2 the observers said the port was encircled.", {"recaptur"}, verbs, None, 1.0)
+    assert does_verb("On May 2 the observers said the port was encircled.", {"took"}, verbs, None, 1.0)
+    assert not does_verb("The army encircled the port in late January.", set(), verbs, None, 1.0)
+
+
+def test_surrendering_is_an_event_a_when_question_asks_the_date_of() -> None:
+    assert [w for _, w in dated_verbs("When did the last fighters in the old town surrender?")] == ["surrender"]
+    assert [w for _, w in dated_verbs("When did the garrison withdraw from the fort?")] == ["withdraw"]
+
+
+def test_a_city_that_falls_is_taken_and_one_liberated_is_taken_too() -> None:
+    verbs = dated_verbs("When did the Old City fall to Iraqi forces?")
+    assert does_verb("On July 9 Iraqi forces announced that they had captured the Old City.", set(), verbs, None, 0.45)
+    assert does_verb("Iraqi forces liberated eastern Mosul in January.", set(), dated_verbs("When did Iraqi forces take eastern Mosul?"), None, 0.45)
+    assert not does_verb("The offensive on the Old City began on June 18.", set(), verbs, None, 0.45)
