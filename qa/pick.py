@@ -37,7 +37,8 @@ _ASKS_WHERE = re.compile(r"^\s*where\b", re.IGNORECASE)
 _PLACED = re.compile(
     r"\b(?i:in|at|on|inside|within|near|into|to|towards?|across|along|around|outside|behind|throughout|from)\s+"
     r"(?:(?:(?i:the|a|an|its|their|his|her|this|that|these|those|some|several|many|all|both)|"
-    r"(?i:city|town|village|province|district|region|of|old|central|north|south|east|west)(?:ern)?|[A-Z][\w’'-]*)\s+){0,4}$"
+    r"(?i:city|town|village|province|district|region|of|old|central)|(?i:north|south|east|west)(?:ern)?|"
+    r"[A-Z][\w’'-]*)\s+){0,4}$"
 )
 _PLACED_CHARS = 60
 
@@ -45,6 +46,8 @@ _PLACED_CHARS = 60
 def _dateline(text: str, v: Value) -> bool:
     """Returns True for the place a report was filed from: the first name of its dateline ("Irbil, Iraq CNN —")."""
     return not text[: v.start].strip() and text[v.end : v.end + 1] == ","
+
+
 _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re.IGNORECASE)
 
 

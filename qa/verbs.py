@@ -116,7 +116,11 @@ def dated_verbs(question: str) -> list[tuple[str, str]]:
 _DID_SUBJECT_VERB = re.compile(r"^(?:[\w’'-]+\s+){1,4}?(?:did|do|does|will|would|could|can|should|might)\s+(?P<rest>.+)", re.IGNORECASE | re.DOTALL)
 _PARTICLES = frozenset(["out", "up", "off", "down", "back", "away"])
 _PREPOSITIONS = frozenset(
-    ["in", "on", "at", "to", "from", "by", "with", "against", "during", "for", "into", "over", "under", "as", "after", "before", "since", "of", "near", "across", "per", "according", "inside", "outside", "throughout", "between", "among", "along", "around"]
+    re.findall(
+        r"\w+",
+        "in on at to from by with against during for into over under as after before since of near across per "
+        "according inside outside throughout between among along around",
+    )
 )
 
 
@@ -136,7 +140,7 @@ def counted_verbs(question: str) -> list[tuple[str, str]]:
         after = words[len(head)].lower() if len(head) < len(words) else ""
         # a phrasal verb ("knock out", "carry out") or one that governs another ("expect to be driven out") says
         # its act in other words than the article's: no check
-        phrasal = after in ("to", *_PARTICLES) or (head and head[-1].lower() in _PARTICLES)
+        phrasal = after in ("to", *_PARTICLES) or (bool(head) and head[-1].lower() in _PARTICLES)
         if not phrasal and len(head) >= 2 and head[-1].islower() and (t := terms(head[-1])) and all(t[0] != v for v, _ in verbs):
             verbs.append((t[0], head[-1]))
     return verbs
