@@ -128,6 +128,11 @@ def decide_ungated(kind: str, cands: list[Candidate], cal: Calibration) -> Asses
             return Assessment("fact", cands, False, support=[lead])
         if not typed:
             return Assessment(kind, cands, True, f"no relevant passage states the {kind} asked for")
+        if kind in ("person", "place") and not named_close:
+            # "who said it had killed many fighters": "The Iraqi military reported that it had killed ..." is far
+            # more relevant than "... the Pentagon reported a month ago". A name only passages far less relevant
+            # than the best one give is likely said of something else
+            return Assessment(kind, cands, True, f"only passages far less relevant than the best state the {kind} asked for")
         # "how many were expected to be displaced": of values about as relevant, the one foreseen
         # ("would be uprooted") answers before one counted ("have been displaced"), and the other way round
         typed = _prefer(typed, cal.conflict_margin, lambda c: c.tense_fit)

@@ -699,3 +699,17 @@ def test_a_place_named_in_a_passage_about_as_relevant_answers_where_before_one_t
     assert "for a week" in engine.answer(question).text
 
 
+
+
+def test_a_name_only_a_far_less_relevant_passage_gives_does_not_answer_who(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "port.txt": "Port news\n\nThe harbour guard reported that it had seized many smuggled crates while losing boats itself.\n"
+        "Months ago Anna Kowal reported crates on the quay.\n",
+        "mill.txt": MILL,
+    })
+    engine.calibration = replace(CAL, name_fallback=1.01, max_missing=1.0, conflict_margin=0.15)
+    a = engine.answer("Who said it had seized many smuggled crates while losing boats itself?")
+    assert a.abstained and "far less relevant" in " ".join(a.notes), (a.text, a.notes)
+    # a name in a passage about as relevant answers
+    engine.calibration = replace(engine.calibration, conflict_margin=1.0)
+    assert "Kowal" in engine.answer("Who said it had seized many smuggled crates while losing boats itself?").text
