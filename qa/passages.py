@@ -60,9 +60,11 @@ def coverage(
     return got / total, heaviest / total
 
 
+# prepositions of place: "in", "near", "towards" ...
+PLACE_PREPOSITIONS = "in|at|on|inside|within|near|into|to|towards?|across|along|around|outside|behind|throughout"
 # a place said in words, not named: "in civilian areas", "to rural areas", "on a couch"
 _LOCATIVE = re.compile(
-    r"(?<!due )(?<!according )\b(?:in|at|on|inside|within|near|into|to|towards?|across|along|around|outside|behind|under|throughout)\s+"
+    rf"(?<!due )(?<!according )\b(?:{PLACE_PREPOSITIONS}|under)\s+"
     r"(?:(?:the|a|an|its|their|his|her|some|several)\s+)?(?P<word>[A-Za-z][\w’'-]*)",
     re.IGNORECASE,
 )

@@ -8,6 +8,7 @@ import re
 
 from index.keyword import terms
 from qa.names import ASKS_SAID, DEMONYM, SAID, after_role, person_like, place_like, question_names, role_terms
+from qa.passages import PLACE_PREPOSITIONS
 from qa.values import Value, values_of
 from qa.verbs import AUX, HOW_MANY, asked_acts, is_agent
 
@@ -35,7 +36,7 @@ _ASKS_WHERE = re.compile(r"^\s*where\b", re.IGNORECASE)
 # a name says where when a preposition of place governs it: "in western Mosul", "near the city of Raqqa"
 # (the words between may only be articles, parts of a name or words of direction: "to take Mosul" says no place)
 _PLACED = re.compile(
-    r"\b(?i:in|at|on|inside|within|near|into|to|towards?|across|along|around|outside|behind|throughout|from)\s+"
+    rf"\b(?i:{PLACE_PREPOSITIONS}|from)\s+"
     r"(?:(?:(?i:the|a|an|its|their|his|her|this|that|these|those|some|several|many|all|both)|"
     r"(?i:city|town|village|province|district|region|of|old|central)|(?i:north|south|east|west)(?:ern)?|"
     r"[A-Z][\w’'-]*)\s+){0,4}$"

@@ -205,12 +205,14 @@ def verb_terms(text: str) -> set[str]:
     """Returns the terms of the words of `text` that may be verbs: all but nouns made from verbs ("781
     buildings" builds nothing, "the beginning of the process" begins nothing)."""
     words = re.findall(r"[\w’'-]+", text)
-    return {
-        t
-        for i, w in enumerate(words)
-        if not w.lower().endswith("ings") and not (w.lower().endswith("ing") and i and words[i - 1].lower() in _DETERMINERS)
-        for t in terms(w)[:1]
-    }
+    return {t for i, w in enumerate(words) if not _verbal_noun(w, words[i - 1] if i else "") for t in terms(w)[:1]}
+
+
+def _verbal_noun(word: str, before: str = "") -> bool:
+    """Returns True for a noun made from a verb: a plural ("buildings"), or an -ing form after an article
+    or a possessive (`before`: the word before it; "the beginning")."""
+    w = word.lower()
+    return w.endswith("ings") or (w.endswith("ing") and before.lower() in _DETERMINERS)
 
 
 def does_verb(text: str, near: set[str], verbs: list[tuple[str, str]], soft: SoftMatcher | None, verb_fit: float) -> bool:
@@ -231,7 +233,7 @@ def does_verb(text: str, near: set[str], verbs: list[tuple[str, str]], soft: Sof
 def _verb_like(word: str) -> bool:
     """Returns True for a lower-case word that reads as a verb: a past or -ing form, or a listed verb; not a
     plural noun made from a verb ("buildings")."""
-    if word.endswith("ings"):
+    if _verbal_noun(word):
         return False
     if _past_or_listed(word) or (len(word) > 4 and word.endswith("ing")):
         return True
