@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from index.keyword import terms
 from qa.candidates import Candidate
-from qa.names import body_like, names_subject, role_terms, subject_name
+from qa.names import asked_about, body_like, body_phrases, names_subject, role_terms, subject_name
 from qa.passages import (
     ASKS_SPEAKER,
     byline_unit,
@@ -20,7 +20,7 @@ from qa.passages import (
     speaker_span,
     surface_words,
 )
-from qa.pick import FORESEEN, foreseen, pick_value
+from qa.pick import FORESEEN, YEAR, foreseen, pick_value
 from qa.retrieve import Corpus, Hit
 from qa.soft import SoftMatcher
 from qa.values import question_kind, values_of
@@ -74,9 +74,13 @@ def judge(
         # "who designed the minaret": a name in a passage where nothing is designed did not. "Who runs the
         # UN effort" asks for an office's holder, whom a title names ("Lise Grande, the UN coordinator")
         verbs = [v for v in asked_verbs(question) if act_of(v[0]) not in OFFICE]
+    # the acts a who-question names, in its subordinate clause and after "ready to" too: "Who fought alongside
+    # Iraqi troops as they converged on the city?" is answered by who converged with them
+    wanted = {act_of(t) for t, _ in verbs} | acts_of(question[1:])
     subject = subject_name(corpus, question)
     asked = set(terms(question))
     why = bool(_ASKS_WHY.match(question))
+    years = set(YEAR.findall(question))
     asks_ahead = bool(FORESEEN.search(question))  # "how many were expected to flee"
     cands = []
     for rank, h in enumerate(hits):
@@ -114,10 +118,16 @@ def judge(
             # "who tried to pin it on coalition airstrikes": "ISIS attempted to blame coalition airstrikes".
             # Where no person is named, a force or an office that is the subject of the passage's own verb
             # answers who: articles seldom say it in the question's verb. A person must still do the act
-            bodies = [v for v in values_of(text, kind) if body_like(v) and not set(terms(v.text)) <= asked]  # not one asked about
+            bodies = sorted([*(v for v in values_of(text, kind) if body_like(v)), *body_phrases(text)], key=lambda v: v.start)
+            bodies = [v for v in bodies if not asked_about(v, asked)]
             its_acts = acts_of(text)
-            value = next((v for v in bodies if is_agent(v, text, its_acts)), None)
+            # the one doing what was asked before one doing something else: "The Iraqi government had been making
+            # progress in its campaign to retake Mosul from ISIS, which had seized the city" (who captured Mosul)
+            value = next((v for v in bodies if is_agent(v, text, wanted)), None)
+            value = value or next((v for v in bodies if is_agent(v, text, its_acts)), None)
             fit = cov if value is not None else 0.0
+        if value is not None and kind in ("person", "place") and years and (dated := set(YEAR.findall(text))) and not dated & years:
+            value, fit = None, 0.0  # "who captured Mosul in June 2014": "in June 2017, they had recaptured" is another event
         if kind == "person" and value is None:
             # "he told Reuters": someone did it, unnamed; "who led the Shiite militias": a passage about the
             # militias that says no one led them

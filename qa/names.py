@@ -8,7 +8,7 @@ import re
 
 from index.keyword import terms
 from qa.retrieve import Corpus
-from qa.values import MONTHS, NUMBER_WORDS, ROLES, WEEKDAYS, Value
+from qa.values import MONTHS, NUMBER_WORDS, ROLES, STOPWORDS, WEEKDAYS, Value
 
 _ORG_WORDS = (
     "Nations|Forces|Command|Coalition|State|Army|Observatory|Police|Division|Council|News|TV|Agency|"
@@ -59,6 +59,41 @@ def body_like(v: Value) -> bool:
     """Returns True for a name that is a body's, not a person's: a force, an office, an acronym
     ("Air Force", "Pentagon", "ISIS")."""
     return bool(_NOT_PERSON.search(after_role(v.text))) or v.text.isupper()
+
+
+# a body named in lower case with what qualifies it: "Iraqi forces", "Shiite militias", "the US-led coalition"
+_BODY_NOUNS = "forces|troops|militias|militia|coalition|military|army|police|government|allies|soldiers"
+_BODY_PHRASE = re.compile(rf"(?<![\w’'.-])(?:(?!(?:The|A|An|Its|Their|This|That|These|Those)\s)(?:[A-Z][\w’'.-]*|[\w.]+-(?:led|backed))\s+){{1,3}}(?:{_BODY_NOUNS})\b")
+
+
+# nouns that name the same kind of body: a question about "Iraqi troops" asks about "Iraqi forces"
+_SAME_BODY = frozenset(terms("forces troops soldiers army military"))
+
+
+_CONJUNCTIONS = frozenset(["while", "although", "though", "because", "since", "despite", "until", "once", "meanwhile", "however"])
+
+
+def body_phrases(text: str) -> list[Value]:
+    """Returns the bodies `text` names in lower case with a qualifier ("Iraqi forces", "US-led coalition"),
+    which `names` does not read as names."""
+    out = []
+    for m in _BODY_PHRASE.finditer(text):
+        start = m.start()
+        for word in m.group(0).split()[:-1]:
+            if word.lower() not in STOPWORDS and word.lower() not in _CONJUNCTIONS:
+                break
+            start += len(word) + len(text[start + len(word) :]) - len(text[start + len(word) :].lstrip())  # "While Iraqi forces"
+        if len(text[start : m.end()].split()) > 1:
+            out.append(Value("name", text[start : m.end()], start, m.end(), text[start : m.end()].lower()))
+    return out
+
+
+def asked_about(v: Value, asked: set[str]) -> bool:
+    """Returns True when the question (`asked`: its terms) names the body itself: "Iraqi forces" when it asks
+    about "Iraqi troops"."""
+    if asked & _SAME_BODY:
+        asked = asked | _SAME_BODY
+    return set(terms(v.text)) <= asked
 
 
 def after_role(name: str) -> str:

@@ -7,7 +7,19 @@ from __future__ import annotations
 import re
 
 from index.keyword import terms
-from qa.names import ASKS_SAID, DEMONYM, SAID, after_role, person_like, place_like, question_names, role_terms
+from qa.names import (
+    ASKS_SAID,
+    DEMONYM,
+    SAID,
+    SPEECH,
+    after_role,
+    asked_about,
+    body_phrases,
+    person_like,
+    place_like,
+    question_names,
+    role_terms,
+)
 from qa.passages import PLACE_PREPOSITIONS
 from qa.values import Value, values_of
 from qa.verbs import AUX, HOW_MANY, asked_acts, is_agent
@@ -134,6 +146,8 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
             vals = [v for v in vals if not set(terms(after_role(v.text))) & named]
             acts = asked_acts(question)
             vals = [v for v in vals if (not DEMONYM.match(v.text) and person_like(v, text)) or is_agent(v, text, acts)]
+            # a body named in lower case that speaks: "The Iraqi military reported that ..."
+            vals += [b for b in body_phrases(text) if SPEECH.match(text, b.end) and not asked_about(b, asked)]
         else:
             vals = [v for v in vals if not DEMONYM.match(v.text) and place_like(v)]
             if _ASKS_WHERE.match(question):
@@ -216,7 +230,7 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
     return best, fit(best)
 
 
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 _BY_DATE = re.compile(r"\b(?:by|until|till)\s+(?:the\s+(?:end|middle|start|beginning)\s+of\s+)?$", re.IGNORECASE)
@@ -252,7 +266,7 @@ def _date_fits(key: str, question: str) -> bool:
         return False
     parts = key.split("-") if "-" in key and not key.startswith("~") else [None, None, None]
     year, month = parts[0], parts[1]
-    years = set(_YEAR.findall(question))
+    years = set(YEAR.findall(question))
     if years and year not in (None, "?") and year not in years:
         return False
     if _ASKS_MONTH.search(question) and month in (None, "?"):

@@ -59,18 +59,54 @@ def is_agent(v: Value, text: str, acts: set[str]) -> bool:
     if one_word and not v.text.isupper() and not text[: v.start].strip(" “\"'"):
         return False  # a sentence's capitalised first word need be no name: "Fishing boats left the harbour"
     after = text[v.end :]
+    if passive := _PASSIVE_BY.search(text, 0, v.start):
+        # "Assisted by airstrikes from the US-led coalition, the SDF ...": the coalition assisted
+        return any(act_of(t) in acts for t in terms(passive.group(1))[:1])
+    if intent := _INTENT.match(after):
+        # "ISIS’ attempts to deter its enemies": ISIS attempted, and would deter
+        return any(act_of(t) in acts for w in intent.groups() for t in terms(w)[:1])
     if relative := _RELATIVE.match(after):
         # "to retake Mosul from ISIS, which had seized the city": the name does what its relative clause says
         after = after[relative.end() :]
-    elif _GOVERNED.search(text, 0, v.start):
+    elif _ALONG_WITH.search(text, 0, v.start) and after.startswith(","):
+        after = after[1:]  # "..., along with Kurdish Peshmerga allies, have been converging": they converge too
+    elif _GOVERNED.search(text, 0, v.start) and not _MADE_OF.search(text, 0, v.start):
         return False  # "the coalition against ISIS is providing air support": ISIS is not the one providing
+    if aside := _ALONG.match(after):
+        after = after[aside.end() :]  # "Iraqi forces, along with Kurdish Peshmerga allies, have been converging"
     clause = _AGENT_BREAK.split(after, maxsplit=1)[0]
     return any(act_of(t) in acts for w in clause.split()[:_AGENT_GAP] for t in terms(w)[:1])
 
 
+# the doer of a passive: "backed by the US-led coalition", "Assisted by airstrikes from the coalition"
+_PASSIVE_BY = re.compile(r"\b([A-Za-z][a-z]{2,}ed)\s+by\s+(?:[\w’'-]+\s+){0,3}?(?:(?:from|of)\s+)?(?:the\s+)?(?:[\w.]+-(?:led|backed)\s+)?$")
+
+
+# a possessive's attempt: "ISIS’ attempts to deter", "the coalition's efforts to retake"
+_INTENT = re.compile(r"^(?:[’']s?)?\s+(attempts?|efforts?|bids?|plans?|drive|push|campaign|decision|refusal|threats?)\s+to\s+([a-z]+)")
+
+
+# a body made of the named one: "an army of Shiite militias is preparing": the militias prepare
+_MADE_OF = re.compile(r"\b(?:army|band|group|alliance|force|coalition|mix|thousands|hundreds|dozens)\s+of\s+$", re.IGNORECASE)
+
+
+# a doer's companions between it and its verb
+_ALONG = re.compile(r"^,\s+(?:along with|together with|alongside|joined by|backed by|supported by|aided by)\b[^,;:.]*,")
+_ALONG_WITH = re.compile(r"\b(?:along with|together with|alongside|joined by)\s+(?:the\s+)?$")
+
+
+# what is attempted or readied is an act of the sentence too: "attempts to deter", "getting ready to seize"
+_INTENT_VERB = re.compile(
+    r"\b(?:attempts?|attempted|efforts?|bids?|tr(?:y|ied|ies|ying)|sought|seeks?|managed|failed|ready|prepar(?:es?|ed|ing)|plan(?:s|ned|ning))\s+to\s+([a-z]+)"
+)
+
+
 def acts_of(text: str) -> set[str]:
-    """Returns the acts of the words of `text` that read as verbs."""
-    return {act_of(t) for w in re.findall(r"[a-z]+", text) if _verb_like(w) for t in terms(w)[:1]}
+    """Returns the acts of the words of `text` that read as verbs, and of what it says is attempted ("attempts to deter")."""
+    # a sentence's first word is read in lower case: "Assisted by airstrikes from the coalition, ..."
+    text = re.sub(r"^\W*[A-Z]", lambda m: m.group(0).lower(), text)
+    words = [w for w in re.findall(r"\b[a-z]+", text) if _verb_like(w)] + _INTENT_VERB.findall(text)
+    return {act_of(t) for w in words for t in terms(w)[:1]}
 
 
 AUX = frozenset(terms("have has had were was are is did do does will would could can been be"))

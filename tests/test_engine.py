@@ -10,6 +10,7 @@ import pytest
 from index.keyword import terms
 from qa.calibration import Calibration
 from qa.engine import Engine
+from qa.judge import judge
 from qa.llm import register_llm
 from qa.names import subject_name, unknown_names
 from qa.passages import coverage, locative
@@ -713,3 +714,19 @@ def test_a_name_only_a_far_less_relevant_passage_gives_does_not_answer_who(tmp_p
     # a name in a passage about as relevant answers
     engine.calibration = replace(engine.calibration, conflict_margin=1.0)
     assert "Kowal" in engine.answer("Who said it had seized many smuggled crates while losing boats itself?").text
+
+
+def test_a_who_question_that_names_a_year_is_not_answered_by_a_passage_of_another_year(tmp_path: Path) -> None:
+    engine = _beside_mill(tmp_path, "port", "Port news\n\nIn 2017, the Vell Army captured the harbour of Dorn after a long siege.\n")
+    earlier = engine.answer("Who captured the harbour of Dorn in 2014?")
+    assert earlier.abstained, earlier.text
+    later = engine.answer("Who captured the harbour of Dorn in 2017?")
+    assert not later.abstained and "Vell Army" in later.text, (later.text, later.notes)
+
+
+def test_a_body_doing_what_a_who_question_asks_answers_before_one_doing_something_else(tmp_path: Path) -> None:
+    engine = _beside_mill(tmp_path, "port", "Port news\n\nVellan forces shelled the quay, and an army of Dorn militias is preparing to take the port.\n")
+    question = "Who is getting ready to seize the port?"
+    kind, cands = judge(engine.corpus, question, engine.hits(question, 3)[0], CAL.dense_weight)
+    said = next(c for c in cands if "militias" in c.text)
+    assert kind == "person" and said.value is not None and said.value.text == "Dorn militias"

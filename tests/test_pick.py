@@ -38,6 +38,10 @@ def test_an_organisation_that_reports_answers_who_reported() -> None:
     value = pick_value("On June 27, ABC News reported that counterattacks had stalled the push.", "person", question)[0]
     assert value is not None and value.text == "ABC News"
     assert pick_value("On June 27, ABC News showed that counterattacks had stalled the push.", "person", question)[0] is None
+    # a body named in lower case reports too
+    value = pick_value("The Vellan military reported that counterattacks had stalled the push.", "person", question)[0]
+    assert value is not None and value.text == "Vellan military"
+    assert pick_value("The Vellan military showed that counterattacks had stalled the push.", "person", question)[0] is None
 
 
 def test_a_share_in_words_or_per_cent_is_a_percentage() -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from qa.verbs import dated_verbs, does_verb, verb_terms
+from qa.names import body_like, body_phrases
+from qa.values import names
+from qa.verbs import acts_of, dated_verbs, does_verb, is_agent, verb_terms
 
 
 class WordSoft:
@@ -54,3 +56,20 @@ def test_a_city_that_falls_is_taken_and_one_liberated_is_taken_too() -> None:
     assert does_verb("On July 9 Iraqi forces announced that they had captured the Old City.", set(), verbs, None, 0.45)
     assert does_verb("Iraqi forces liberated eastern Mosul in January.", set(), dated_verbs("When did Iraqi forces take eastern Mosul?"), None, 0.45)
     assert not does_verb("The offensive on the Old City began on June 18.", set(), verbs, None, 0.45)
+
+
+def _agents(text: str, act: str) -> list[str]:
+    """Returns the bodies of `text` that do `act` (`is_agent`)."""
+    found = sorted([*filter(body_like, names(text)), *body_phrases(text)], key=lambda v: v.start)
+    return [v.text for v in found if is_agent(v, text, acts_of(act))]
+
+
+def test_a_doer_is_found_behind_a_passive_an_attempt_a_companion_or_the_body_it_makes_up() -> None:
+    assert _agents("Assisted by airstrikes from the US-led coalition, the Dorn Army has been advancing.", "assisted") == ["US-led coalition"]
+    assert _agents("The port was shelled from the Vell Hills.", "shelled") == []  # a place after "from", no "by": no doer
+    assert _agents("The guards held despite the Dorn Army’s attempts to deter them.", "tried to deter") == ["Dorn Army’s"]
+    assert acts_of("despite the Dorn Army’s attempts to deter them") >= acts_of("deterring")
+    both = "Vellan forces, along with Dorn Militia allies, have been converging on the port."
+    assert _agents(both, "converging") == ["Vellan forces", "Dorn Militia allies"]
+    assert _agents("Vellan forces target the quay, and an army of Dorn militias is preparing to take the port.", "seized") == ["Dorn militias"]
+    assert _agents("Vellan forces target the quay near the camp of Dorn militias, preparing to take the port.", "seized") == []
