@@ -114,7 +114,7 @@ def judge(
             value, fit = None, 0.0
         if value is not None and verbs and not does_verb(text, near, verbs, soft, verb_fit):
             value, fit = None, 0.0  # "how many fighters surrendered", "when did Raqqa fall": said of something else
-        if kind == "person" and not named and verbs and not unnamed:
+        if kind == "person" and not named and (verbs or (wanted and value is None)) and not unnamed:
             # "who tried to pin it on coalition airstrikes": "ISIS attempted to blame coalition airstrikes".
             # Where no person is named, a force or an office that is the subject of the passage's own verb
             # answers who: articles seldom say it in the question's verb. A person must still do the act
@@ -124,7 +124,10 @@ def judge(
             # the one doing what was asked before one doing something else: "The Iraqi government had been making
             # progress in its campaign to retake Mosul from ISIS, which had seized the city" (who captured Mosul)
             value = next((v for v in bodies if is_agent(v, text, wanted)), None)
-            value = value or next((v for v in bodies if is_agent(v, text, its_acts)), None)
+            if verbs:
+                # any act only where the question's own verb is read: "Who paid for the munitions?" names none
+                # ("paid" reads as no verb), and "Iraqi Security Forces ... initiated their assault" did not pay
+                value = value or next((v for v in bodies if is_agent(v, text, its_acts)), None)
             fit = cov if value is not None else 0.0
         if value is not None and kind in ("person", "place") and years and (dated := set(YEAR.findall(text))) and not dated & years:
             value, fit = None, 0.0  # "who captured Mosul in June 2014": "in June 2017, they had recaptured" is another event

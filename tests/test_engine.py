@@ -730,3 +730,9 @@ def test_a_body_doing_what_a_who_question_asks_answers_before_one_doing_somethin
     kind, cands = judge(engine.corpus, question, engine.hits(question, 3)[0], CAL.dense_weight)
     said = next(c for c in cands if "militias" in c.text)
     assert kind == "person" and said.value is not None and said.value.text == "Dorn militias"
+
+
+def test_a_body_doing_an_act_the_question_names_answers_even_when_its_first_verb_is_not_read(tmp_path: Path) -> None:
+    engine = _beside_mill(tmp_path, "valley", "Valley news\n\nWhile the Dorn Army steadily gained ground in the valley from 2013, its hold shrank later.\n")
+    a = engine.answer("Who spent 2013 gaining ground in the valley?")
+    assert not a.abstained and "Dorn Army" in a.text, (a.text, a.notes)
