@@ -1,6 +1,7 @@
 """Fitting the abstention and conflict thresholds on the dev split (never on test).
 
     python -m evals.calibrate            # prints the best thresholds and writes qa/calibration.json
+    python -m evals.calibrate --gate-only  # refits only the answer gate, after a change to how passages are judged
 
 Retrieval runs once per question; the grid then re-decides each question from the same
 judged candidates (about 25 minutes on 2 cores for 400 dev questions, 45 for 522). Every setting is scored
@@ -70,6 +71,9 @@ def main(argv: list[str] | None = None) -> None:
     """Runs the grid on dev and writes the best calibration."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dry-run", action="store_true", help="print the result without writing it")
+    parser.add_argument(
+        "--gate-only", action="store_true", help="keep the stored thresholds and refit only the answer gate (a few minutes)"
+    )
     args = parser.parse_args(argv)
     settings = Settings(llm="none")
     engine = get_engine(settings)
@@ -140,6 +144,15 @@ def main(argv: list[str] | None = None) -> None:
                 text, _ = extractive_text(a, asked[it.id])
                 right += matches(text, it.answer)
         return objective(right, answerable, refused, traps, abstain_wrong)
+
+    if args.gate_only:
+        stored = Calibration.load()
+        cal = gated(replace(stored, gate=(), gate_min=0.0), judged)
+        print(f"calibration: {asdict(cal)}")
+        if not args.dry_run:
+            CALIBRATION_FILE.write_text(json.dumps(asdict(cal), indent=2) + "\n")
+            print(f"wrote {CALIBRATION_FILE}")
+        return
 
     keys = list(GRID)
     best: tuple[tuple[float, float], Calibration] | None = None

@@ -64,6 +64,9 @@ def _dateline(text: str, v: Value) -> bool:
 _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re.IGNORECASE)
 
 
+_OF_NAME = re.compile(r"\bof\s+(?:the\s+)?([A-Z][\w’'-]*)")  # the whole a share is of: "of Iraq", "of Iraq's land"
+
+
 _SHARE = re.compile(r"\b(share|percentage|proportion|percent|fraction)\b", re.IGNORECASE)
 
 
@@ -163,6 +166,8 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
             vals = [v for v in vals if not _SAID_ON.search(text, max(0, v.start - _SAID_WINDOW), v.start)]
     if kind == "number" and _SHARE.search(question):
         vals = [v for v in vals if v.key.endswith("%")]
+        if (whole := _OF_NAME.search(question)) and not set(terms(whole.group(1))) & set(terms(text)):
+            vals = []  # "what percentage of Syria": "40 percent of Iraq ..., only 10 percent" are shares of another whole
     if kind == "number" and _ASKS_MONEY.search(question):
         vals = [v for v in vals if _MONEY.search(text[max(0, v.start - 4) : v.end + 12])]
     words = [(m.start(), m.end(), m.group(0), t) for m in re.finditer(r"[^\s\-–—]+", text) for t in terms(m.group(0))[:1]]

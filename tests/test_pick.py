@@ -49,6 +49,11 @@ def test_a_share_in_words_or_per_cent_is_a_percentage() -> None:
     assert keys == ["40%", "10%", "10"]
     v, _ = pick_value("Now it holds only ten percent of the land, and ten towns.", "number", "What share of the land does it hold?")
     assert v is not None and v.key == "10%"
+    # a share of a named whole the passage never names is of another whole
+    said = "While it held 40 percent of Dorn at its peak, it now holds only 10 percent."
+    assert pick_value(said, "number", "What percentage of Vell did the army hold at its peak?")[0] is None
+    v, _ = pick_value(said, "number", "What percentage of Dorn's land did the army hold at its peak?")
+    assert v is not None and v.key == "40%"
 
 
 def test_what_did_it_pay_asks_a_sum_and_a_people_is_no_place() -> None:
