@@ -12,6 +12,9 @@ from qa.calibration import Calibration
 from qa.candidates import Assessment, Candidate
 from qa.values import Value, dates_agree, numbers_agree
 
+MIN_FACT_WORDS = 4  # a passage of fewer words is a caption or a heading, not a statement of fact
+
+
 SIDE_FIT_RATIO = 0.5  # a conflicting side's value must fit the question at least half as well as the best side's
 
 
@@ -107,6 +110,10 @@ def decide_ungated(kind: str, cands: list[Candidate], cal: Calibration) -> Asses
     if cal.rank_by != "relevance":
         ok = sorted(ok, key=lambda c: -getattr(c, cal.rank_by))
     if kind == "fact":
+        # a caption's fragment ("ISIS militants.", "Story highlights") states no fact
+        ok = [c for c in ok if len(c.text.split()) >= MIN_FACT_WORDS]
+        if not ok:
+            return Assessment(kind, cands, True, "no relevant passage is more than a caption")
         # a why-question asks for a reason: of passages about as relevant, the one that gives one
         # ("because of its narrow streets") answers before one that gives none
         ok = _prefer(ok, cal.conflict_margin, lambda c: c.reasoned)
