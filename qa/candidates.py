@@ -27,7 +27,8 @@ class Candidate:
     unnamed: bool = False  # who-question: the sentence does not name who (only "he" or "she", not the role asked, or not the act)
     on_subject: bool = True  # the sentence, its neighbours or its article's title name what the question is about
     located: bool = False  # where-question: the sentence says where, in words of its own ("in the narrow streets")
-    reasoned: bool = False  # why-question: the sentence gives a reason ("because of its narrow streets")
+    reasoned: bool = False  # it gives the kind of fact asked: a reason to a why-question ("because of its narrow streets"),
+    # someone's own words to "how did X describe it" (“Their fictitious state has fallen.”)
     foreseen: bool = False  # its value is foreseen ("would be uprooted"), not said to have happened
     tense_fit: bool = True  # foreseen when the question asks what was expected, happened when it asks what happened
     rank: int = 0  # its place in the retrieval ranking

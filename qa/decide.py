@@ -114,8 +114,8 @@ def decide_ungated(kind: str, cands: list[Candidate], cal: Calibration) -> Asses
         ok = [c for c in ok if len(c.text.split()) >= MIN_FACT_WORDS]
         if not ok:
             return Assessment(kind, cands, True, "no relevant passage is more than a caption")
-        # a why-question asks for a reason: of passages about as relevant, the one that gives one
-        # ("because of its narrow streets") answers before one that gives none
+        # a why-question asks for a reason, "how did X describe it" for someone's words: of passages about as
+        # relevant, the one that gives them ("because of its narrow streets", a quotation) answers first
         ok = _prefer(ok, cal.conflict_margin, lambda c: c.reasoned)
     if kind != "fact":
         typed = [c for c in ok if c.value is not None and c.fit >= cal.min_fit]

@@ -60,6 +60,12 @@ _ASKS_WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
 _BECAUSE = re.compile(r"\b(?:because|due to|owing to|thanks to|as a result of|in order to|so as to|so that|on account of)\b", re.IGNORECASE)
 
 
+# "how did the prime minister characterise it", "what did the spokesman say had become of it": the words
+# someone used are asked for (not who used them: "which agency said ...")
+_ASKS_WORDS = re.compile(r"^\s*(?:how|what)\b.*\b(?:describ\w*|characteri[sz]\w*|call(?:s|ed)?|say|says|said|put it|term\w*)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"[“\"‘][^”\"’\s]+(?:\s+[^”\"’\s]+){2,}[”\"’]")  # three words or more: a statement, not a term in scare quotes
+
+
 def judge(
     corpus: Corpus, question: str, hits: list[Hit], dense_weight: float, soft: SoftMatcher | None = None, verb_fit: float = 0.0
 ) -> tuple[str, list[Candidate]]:
@@ -80,6 +86,7 @@ def judge(
     subject = subject_name(corpus, question)
     asked = set(terms(question))
     why = bool(_ASKS_WHY.match(question))
+    asks_words = kind == "fact" and bool(_ASKS_WORDS.search(question))
     years = set(YEAR.findall(question))
     asks_ahead = bool(FORESEEN.search(question))  # "how many were expected to flee"
     cands = []
@@ -136,7 +143,7 @@ def judge(
             # militias that says no one led them
             unnamed = unnamed or _pronoun_agent(text, weights) or bool(acts and not {act_of(t) for t in terms(text)} & acts)
         located = kind == "place" and locative(text, asked)
-        reasoned = why and bool(_BECAUSE.search(text))
+        reasoned = (why and bool(_BECAUSE.search(text))) or (asks_words and bool(_QUOTED.search(text)))
         ahead = value is not None and foreseen(text, value)
         cands.append(
             Candidate(

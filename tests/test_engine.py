@@ -10,7 +10,7 @@ import pytest
 from index.keyword import terms
 from qa.calibration import Calibration
 from qa.engine import Engine
-from qa.judge import judge
+from qa.judge import _ASKS_WORDS, _QUOTED, judge
 from qa.llm import register_llm
 from qa.names import subject_name, unknown_names
 from qa.passages import coverage, locative
@@ -472,15 +472,36 @@ def test_a_where_question_with_no_place_name_is_answered_by_the_passage_that_say
     assert locative("It was in the Old City.", asked) and not locative("It was in the Old City.", set(terms("Where in the Old City?")))
 
 
-def test_a_why_question_is_answered_by_the_passage_that_gives_a_reason(tmp_path: Path) -> None:
-    engine = _beside_mill(
-        tmp_path,
-        "ferry",
-        "Ferry news\n\nThe old ferry is hard going for the crews, the captain said on Monday.\n"
-        "The old ferry is hard going for its crews because of its narrow deck, he said.\n",
-    )
-    a = engine.answer("Why is the old ferry hard going for the crews?")
-    assert not a.abstained and "narrow deck" in a.text, (a.text, a.notes)
+@pytest.mark.parametrize(
+    ("article", "question", "expected"),
+    [
+        (  # a why-question: the passage that gives a reason
+            "The old ferry is hard going for the crews, the captain said on Monday.\n"
+            "The old ferry is hard going for its crews because of its narrow deck, he said.\n",
+            "Why is the old ferry hard going for the crews?",
+            "narrow deck",
+        ),
+        (  # someone's words: the passage that quotes them
+            "On Monday the mayor described the bridge repairs to the council.\n"
+            "“The bridge repairs are a slow and careful job,” the mayor said.\n",
+            "How did the mayor describe the bridge repairs?",
+            "slow and careful",
+        ),
+    ],
+)
+def test_of_passages_about_as_relevant_the_one_that_gives_the_kind_of_fact_asked_answers(
+    tmp_path: Path, article: str, question: str, expected: str
+) -> None:
+    engine = _beside_mill(tmp_path, "news", "News\n\n" + article)
+    a = engine.answer(question)
+    assert not a.abstained and expected in a.text, (a.text, a.notes)
+
+
+def test_a_term_in_scare_quotes_is_no_ones_words_and_which_x_said_asks_who() -> None:
+    assert _QUOTED.search("the ISIS “caliphate” proclaimed") is None
+    assert _QUOTED.search("as “an official announcement” of") is not None
+    assert _ASKS_WORDS.search("Which agency said the bridge was closed?") is None
+    assert _ASKS_WORDS.search("What did the spokesman say had become of the bridge?") is not None
 
 
 def test_a_rival_value_said_of_something_else_is_no_side_of_a_conflict(tmp_path: Path) -> None:
@@ -736,3 +757,4 @@ def test_a_body_doing_an_act_the_question_names_answers_even_when_its_first_verb
     engine = _beside_mill(tmp_path, "valley", "Valley news\n\nWhile the Dorn Army steadily gained ground in the valley from 2013, its hold shrank later.\n")
     a = engine.answer("Who spent 2013 gaining ground in the valley?")
     assert not a.abstained and "Dorn Army" in a.text, (a.text, a.notes)
+
