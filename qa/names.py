@@ -9,6 +9,7 @@ import re
 from index.keyword import terms
 from qa.retrieve import Corpus
 from qa.values import MONTHS, NUMBER_WORDS, ROLES, STOPWORDS, WEEKDAYS, Value
+from qa.words import SUBORDINATORS
 
 _ORG_WORDS = (
     "Nations|Forces|Command|Coalition|State|Army|Observatory|Police|Division|Council|News|TV|Agency|"
@@ -70,7 +71,7 @@ _BODY_PHRASE = re.compile(rf"(?<![\w’'.-])(?:(?!(?:The|A|An|Its|Their|This|Tha
 _SAME_BODY = frozenset(terms("forces troops soldiers army military"))
 
 
-_CONJUNCTIONS = frozenset(["while", "although", "though", "because", "since", "despite", "until", "once", "meanwhile", "however"])
+_OPENERS = SUBORDINATORS | {"meanwhile", "however"}  # a sentence's first word that is no qualifier: "While Iraqi forces ..."
 
 
 def body_phrases(text: str) -> list[Value]:
@@ -80,7 +81,7 @@ def body_phrases(text: str) -> list[Value]:
     for m in _BODY_PHRASE.finditer(text):
         start = m.start()
         for word in m.group(0).split()[:-1]:
-            if word.lower() not in STOPWORDS and word.lower() not in _CONJUNCTIONS:
+            if word.lower() not in STOPWORDS and word.lower() not in _OPENERS:
                 break
             start += len(word) + len(text[start + len(word) :]) - len(text[start + len(word) :].lstrip())  # "While Iraqi forces"
         if len(text[start : m.end()].split()) > 1:

@@ -11,6 +11,7 @@ from qa.names import ASKS_SAID, SPEECH, person_like
 from qa.retrieve import Corpus, Unit
 from qa.soft import SoftMatcher
 from qa.values import values_of
+from qa.words import DETERMINERS, QUANTIFIERS, alternation
 
 # Words of the question form that say nothing about the content.
 QUESTION_WORDS = frozenset(terms("happen happened according article articles say says said report reported"))
@@ -65,7 +66,7 @@ PLACE_PREPOSITIONS = "in|at|on|inside|within|near|into|to|towards?|across|along|
 # a place said in words, not named: "in civilian areas", "to rural areas", "on a couch"
 _LOCATIVE = re.compile(
     rf"(?<!due )(?<!according )\b(?:{PLACE_PREPOSITIONS}|under)\s+"
-    r"(?:(?:the|a|an|its|their|his|her|some|several)\s+)?(?P<word>[A-Za-z][\w’'-]*)",
+    rf"(?:(?:{alternation(DETERMINERS | QUANTIFIERS)})\s+)?(?P<word>[A-Za-z][\w’'-]*)",
     re.IGNORECASE,
 )
 

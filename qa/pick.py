@@ -23,6 +23,7 @@ from qa.names import (
 from qa.passages import PLACE_PREPOSITIONS
 from qa.values import Value, values_of
 from qa.verbs import AUX, HOW_MANY, asked_acts, is_agent
+from qa.words import DETERMINERS, QUANTIFIERS, alternation
 
 _HOW_MUCH_OF = re.compile(r"\bhow much\s+of\b", re.IGNORECASE)
 
@@ -49,7 +50,7 @@ _ASKS_WHERE = re.compile(r"^\s*where\b", re.IGNORECASE)
 # (the words between may only be articles, parts of a name or words of direction: "to take Mosul" says no place)
 _PLACED = re.compile(
     rf"\b(?i:{PLACE_PREPOSITIONS}|from)\s+"
-    r"(?:(?:(?i:the|a|an|its|their|his|her|this|that|these|those|some|several|many|all|both)|"
+    rf"(?:(?:(?i:{alternation(DETERMINERS | QUANTIFIERS)})|"
     r"(?i:city|town|village|province|district|region|of|old|central)|(?i:north|south|east|west)(?:ern)?|"
     r"[A-Z][\w’'-]*)\s+){0,4}$"
 )

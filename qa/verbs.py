@@ -12,6 +12,7 @@ from index.keyword import terms
 from qa.names import DEMONYM
 from qa.soft import SoftMatcher
 from qa.values import DATE_ASK, Value
+from qa.words import DETERMINERS, PREPOSITIONS, SUBORDINATORS, alternation
 
 _WHO = re.compile(r"^\s*who\s+(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
 
@@ -19,7 +20,7 @@ _WHO = re.compile(r"^\s*who\s+(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
 _AGENT_BREAK = re.compile(r"[,;:.()\[\]“”\"—–]")
 
 
-_GOVERNED = re.compile(r"\b(?:of|against|from|by|with|for|to|in|on|at|into|over|under|near|after|before)\s+(?:the\s+)?(?:[\w’'-]+-(?:led|backed)\s+)?$", re.IGNORECASE)
+_GOVERNED = re.compile(rf"\b(?:{alternation(PREPOSITIONS)})\s+(?:the\s+)?(?:[\w’'-]+-(?:led|backed)\s+)?$", re.IGNORECASE)
 
 
 _RELATIVE = re.compile(r",?\s+(?:which|who)\s+", re.IGNORECASE)
@@ -118,9 +119,6 @@ HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(.*)", re.IGNORECASE)
 _TIME_UNIT = re.compile(r"(?:seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b", re.IGNORECASE)
 
 
-_SUBORDINATE = frozenset(re.findall(r"\w+", "when since before after while until according as because"))
-
-
 _VERBS = frozenset(
     re.findall(
         r"\w+",
@@ -151,13 +149,6 @@ def dated_verbs(question: str) -> list[tuple[str, str]]:
 
 _DID_SUBJECT_VERB = re.compile(r"^(?:[\w’'-]+\s+){1,4}?(?:did|do|does|will|would|could|can|should|might)\s+(?P<rest>.+)", re.IGNORECASE | re.DOTALL)
 _PARTICLES = frozenset(["out", "up", "off", "down", "back", "away"])
-_PREPOSITIONS = frozenset(
-    re.findall(
-        r"\w+",
-        "in on at to from by with against during for into over under as after before since of near across per "
-        "according inside outside throughout between among along around",
-    )
-)
 
 
 def counted_verbs(question: str) -> list[tuple[str, str]]:
@@ -172,7 +163,7 @@ def counted_verbs(question: str) -> list[tuple[str, str]]:
     if done and (words := re.findall(r"[A-Za-z’'-]+", done.group("rest").split(",")[0].split("?")[0])):
         # "how many tunnels did coalition aircraft find in the Old City": the base form after the doer, before
         # what the act is done in, to or with
-        head = list(itertools.takewhile(lambda w: w.lower() not in _PREPOSITIONS and w.lower() not in _SUBORDINATE, words))
+        head = list(itertools.takewhile(lambda w: w.lower() not in PREPOSITIONS and w.lower() not in SUBORDINATORS, words))
         after = words[len(head)].lower() if len(head) < len(words) else ""
         # a phrasal verb ("knock out", "carry out") or one that governs another ("expect to be driven out") says
         # its act in other words than the article's: no check
@@ -192,7 +183,7 @@ def _clause_verbs(text: str, is_verb: Callable[[str], bool]) -> list[tuple[str, 
     out = []
     for word in re.findall(r"[A-Za-z’'-]+", text):
         w = word.lower()
-        if w in _SUBORDINATE:
+        if w in SUBORDINATORS:
             break
         if is_verb(word) and (t := terms(w)):
             out.append((t[0], w))
@@ -234,9 +225,6 @@ def act_of(term: str) -> str:
 OFFICE = frozenset(act_of(t) for t in terms("run lead head command direct chair oversee manage govern represent"))
 
 
-_DETERMINERS = frozenset(["the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those"])
-
-
 def verb_terms(text: str) -> set[str]:
     """Returns the terms of the words of `text` that may be verbs: all but nouns made from verbs ("781
     buildings" builds nothing, "the beginning of the process" begins nothing)."""
@@ -248,7 +236,7 @@ def _verbal_noun(word: str, before: str = "") -> bool:
     """Returns True for a noun made from a verb: a plural ("buildings"), or an -ing form after an article
     or a possessive (`before`: the word before it; "the beginning")."""
     w = word.lower()
-    return w.endswith("ings") or (w.endswith("ing") and before.lower() in _DETERMINERS)
+    return w.endswith("ings") or (w.endswith("ing") and before.lower() in DETERMINERS)
 
 
 def does_verb(text: str, near: set[str], verbs: list[tuple[str, str]], soft: SoftMatcher | None, verb_fit: float) -> bool:

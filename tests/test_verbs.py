@@ -73,3 +73,5 @@ def test_a_doer_is_found_behind_a_passive_an_attempt_a_companion_or_the_body_it_
     assert _agents(both, "converging") == ["Vellan forces", "Dorn Militia allies"]
     assert _agents("Vellan forces target the quay, and an army of Dorn militias is preparing to take the port.", "seized") == ["Dorn militias"]
     assert _agents("Vellan forces target the quay near the camp of Dorn militias, preparing to take the port.", "seized") == []
+    # a name after any preposition is governed, "since" too: "since Dorn Army was first driven out" drove nothing
+    assert _agents("The guards held a mass since Dorn Army was first driven out.", "drove") == []
