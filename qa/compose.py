@@ -80,8 +80,10 @@ def sentence_window(text: str, question: str, max_words: int = MAX_WORDS) -> str
         if score > best:
             best, best_start = score, s
     piece = " ".join(words[best_start : best_start + max_words])
-    cut = best_start > 0
-    return _balanced(("… " if cut else "") + _clean(piece, capital=not cut) + (" …" if best_start + max_words < len(words) else ""))
+    cut, more = best_start > 0, best_start + max_words < len(words)
+    if not more:
+        piece = piece.rstrip(".")  # the answer's own full stop follows its markers: "... two years ago [1]."
+    return _balanced(("… " if cut else "") + _clean(piece, capital=not cut) + (" …" if more else ""))
 
 
 def cite(numbers: list[int]) -> str:

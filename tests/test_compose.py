@@ -9,6 +9,8 @@ def test_a_window_cut_from_mid_sentence_keeps_its_case() -> None:
     text = "In the old town, just a few fishermen can hold the quay for some time, the harbour master said on Monday."
     cut = sentence_window(text, "Who can hold the quay?", max_words=10)
     assert cut.startswith("… ") and cut[2].islower(), cut  # "… just a few ...", not "… Just a few ..."
+    end = sentence_window(text, "What did the harbour master say on Monday?", max_words=10)
+    assert end.startswith("… ") and end.endswith("on Monday"), end  # its full stop is the answer's, after the markers
     assert sentence_window("the quay is open.", "Is the quay open?") == "The quay is open"  # a whole sentence starts with a capital
 
 
