@@ -63,7 +63,13 @@ _BECAUSE = re.compile(r"\b(?:because|due to|owing to|thanks to|as a result of|in
 # "how did the prime minister characterise it", "what did the spokesman say had become of it": the words
 # someone used are asked for (not who used them: "which agency said ...")
 _ASKS_WORDS = re.compile(r"^\s*(?:how|what)\b.*\b(?:describ\w*|characteri[sz]\w*|call(?:s|ed)?|say|says|said|put it|term\w*)\b", re.IGNORECASE)
-_QUOTED = re.compile(r"[“\"‘][^”\"’\s]+(?:\s+[^”\"’\s]+){2,}[”\"’]")  # three words or more: a statement, not a term in scare quotes
+# a quotation, each kind of mark closed by its own (a ’ inside “...” is an apostrophe: “ISIS’ so-called caliphate ...”)
+_QUOTATION = re.compile(r"“([^”]*)”|\"([^\"]*)\"|‘([^’]*)’")
+
+
+def quotes_words(text: str) -> bool:
+    """Returns True when `text` quotes someone's words: three words or more, not a term in scare quotes ("the “caliphate”")."""
+    return any(len("".join(m.groups(default="")).split()) >= 3 for m in _QUOTATION.finditer(text))
 
 
 def judge(
@@ -133,8 +139,11 @@ def judge(
             value = next((v for v in bodies if is_agent(v, text, wanted)), None)
             if verbs:
                 # any act only where the question's own verb is read: "Who paid for the munitions?" names none
-                # ("paid" reads as no verb), and "Iraqi Security Forces ... initiated their assault" did not pay
-                value = value or next((v for v in bodies if is_agent(v, text, its_acts)), None)
+                # ("paid" reads as no verb), and "Iraqi Security Forces ... initiated their assault" did not pay;
+                # and only by a body with a name of its own: "The Iraqi government had been working to evacuate
+                # civilians" says nothing of who negotiated their evacuation
+                named_bodies = [v for v in bodies if body_like(v)]
+                value = value or next((v for v in named_bodies if is_agent(v, text, its_acts)), None)
             fit = cov if value is not None else 0.0
         if value is not None and kind in ("person", "place") and years and (dated := set(YEAR.findall(text))) and not dated & years:
             value, fit = None, 0.0  # "who captured Mosul in June 2014": "in June 2017, they had recaptured" is another event
@@ -143,7 +152,7 @@ def judge(
             # militias that says no one led them
             unnamed = unnamed or _pronoun_agent(text, weights) or bool(acts and not {act_of(t) for t in terms(text)} & acts)
         located = kind == "place" and locative(text, asked)
-        reasoned = (why and bool(_BECAUSE.search(text))) or (asks_words and bool(_QUOTED.search(text)))
+        reasoned = (why and bool(_BECAUSE.search(text))) or (asks_words and quotes_words(text))
         ahead = value is not None and foreseen(text, value)
         cands.append(
             Candidate(

@@ -106,7 +106,10 @@ def acts_of(text: str) -> set[str]:
     """Returns the acts of the words of `text` that read as verbs, and of what it says is attempted ("attempts to deter")."""
     # a sentence's first word is read in lower case: "Assisted by airstrikes from the coalition, ..."
     text = re.sub(r"^\W*[A-Z]", lambda m: m.group(0).lower(), text)
-    words = [w for w in re.findall(r"\b[a-z]+", text) if _verb_like(w)] + _INTENT_VERB.findall(text)
+    tokens = re.findall(r"\b[A-Za-z]+", text)
+    # a noun made from a verb after its article does no act: "the clearing of the quay"
+    words = [w for i, w in enumerate(tokens) if w.islower() and _verb_like(w) and not _verbal_noun(w, tokens[i - 1] if i else "")]
+    words += _INTENT_VERB.findall(text)
     return {act_of(t) for w in words for t in terms(w)[:1]}
 
 
