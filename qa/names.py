@@ -79,12 +79,11 @@ def body_phrases(text: str) -> list[Value]:
     which `names` does not read as names."""
     out = []
     for m in _BODY_PHRASE.finditer(text):
-        start = m.start()
-        for word in m.group(0).split()[:-1]:
-            if word.lower() not in STOPWORDS and word.lower() not in _OPENERS:
-                break
-            start += len(word) + len(text[start + len(word) :]) - len(text[start + len(word) :].lstrip())  # "While Iraqi forces"
-        if len(text[start : m.end()].split()) > 1:
+        words = list(re.finditer(r"\S+", m.group(0)))
+        # "While Iraqi forces": a sentence's opening word qualifies nothing
+        first = next(w for w in words if w.group(0).lower() not in STOPWORDS and w.group(0).lower() not in _OPENERS)
+        if first is not words[-1]:
+            start = m.start() + first.start()
             out.append(Value("name", text[start : m.end()], start, m.end(), text[start : m.end()].lower()))
     return out
 
