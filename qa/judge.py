@@ -67,6 +67,11 @@ _ASKS_WORDS = re.compile(r"^\s*(?:how|what)\b.*\b(?:describ\w*|characteri[sz]\w*
 _QUOTATION = re.compile(r"“([^”]*)”|\"([^\"]*)\"|‘([^’]*)’")
 
 
+def asks_for_words(question: str) -> bool:
+    """Returns True when a question asks for the words someone used: "How did the prime minister characterise it?"."""
+    return bool(_ASKS_WORDS.search(question))
+
+
 def quotes_words(text: str) -> bool:
     """Returns True when `text` quotes someone's words: three words or more, not a term in scare quotes ("the “caliphate”")."""
     return any(len("".join(m.groups(default="")).split()) >= 3 for m in _QUOTATION.finditer(text))
@@ -92,7 +97,7 @@ def judge(
     subject = subject_name(corpus, question)
     asked = set(terms(question))
     why = bool(_ASKS_WHY.match(question))
-    asks_words = kind == "fact" and bool(_ASKS_WORDS.search(question))
+    asks_words = kind == "fact" and asks_for_words(question)
     years = set(YEAR.findall(question))
     asks_ahead = bool(FORESEEN.search(question))  # "how many were expected to flee"
     cands = []

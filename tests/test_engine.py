@@ -10,7 +10,7 @@ import pytest
 from index.keyword import terms
 from qa.calibration import Calibration
 from qa.engine import Engine
-from qa.judge import _ASKS_WORDS, judge, quotes_words
+from qa.judge import asks_for_words, judge, quotes_words
 from qa.llm import register_llm
 from qa.names import subject_name, unknown_names
 from qa.passages import coverage, locative
@@ -501,8 +501,8 @@ def test_a_term_in_scare_quotes_is_no_ones_words_and_which_x_said_asks_who() -> 
     assert not quotes_words("the ISIS “caliphate” proclaimed")
     assert quotes_words("as “an official announcement” of")
     assert quotes_words("“ISIS’ so-called caliphate is crumbling.”")  # an apostrophe closes no quotation
-    assert _ASKS_WORDS.search("Which agency said the bridge was closed?") is None
-    assert _ASKS_WORDS.search("What did the spokesman say had become of the bridge?") is not None
+    assert not asks_for_words("Which agency said the bridge was closed?")
+    assert asks_for_words("What did the spokesman say had become of the bridge?")
 
 
 def test_a_rival_value_said_of_something_else_is_no_side_of_a_conflict(tmp_path: Path) -> None:
