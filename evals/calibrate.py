@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dry-run", action="store_true", help="print the result without writing it")
     parser.add_argument(
-        "--gate-only", action="store_true", help="keep the stored thresholds and refit only the answer gate (a few minutes)"
+        "--gate-only", action="store_true", help="keep the stored thresholds and refit only the answer gate (under a minute on 2 cores)"
     )
     args = parser.parse_args(argv)
     settings = Settings(llm="none")

@@ -760,7 +760,6 @@ def test_a_body_doing_an_act_the_question_names_answers_even_when_its_first_verb
     assert not a.abstained and "Dorn Army" in a.text, (a.text, a.notes)
 
 
-
 def test_a_body_named_in_lower_case_answers_who_only_by_doing_the_act_asked(tmp_path: Path) -> None:
     engine = _beside_mill(tmp_path, "quay", "Quay news\n\nThe Vellan government had been working to clear the old quay of wrecks.\n")
     a = engine.answer("Who negotiated the clearing of the old quay?")
