@@ -93,7 +93,7 @@ def judge(
         verbs = [v for v in asked_verbs(question) if act_of(v[0]) not in OFFICE]
     # the acts a who-question names, in its subordinate clause and after "ready to" too: "Who fought alongside
     # Iraqi troops as they converged on the city?" is answered by who converged with them
-    wanted = {act_of(t) for t, _ in verbs} | acts_of(question[1:])
+    wanted = {act_of(t) for t, _ in verbs} | acts_of(question[1:]) if kind == "person" else set()
     subject = subject_name(corpus, question)
     asked = set(terms(question))
     why = bool(_ASKS_WHY.match(question))
@@ -136,9 +136,8 @@ def judge(
             # "who tried to pin it on coalition airstrikes": "ISIS attempted to blame coalition airstrikes".
             # Where no person is named, a force or an office that is the subject of the passage's own verb
             # answers who: articles seldom say it in the question's verb. A person must still do the act
-            bodies = sorted([*(v for v in values_of(text, kind) if body_like(v)), *body_phrases(text)], key=lambda v: v.start)
-            bodies = [v for v in bodies if not asked_about(v, asked)]
-            its_acts = acts_of(text)
+            named_bodies = [v for v in values_of(text, kind) if body_like(v) and not asked_about(v, asked)]
+            bodies = sorted([*named_bodies, *(v for v in body_phrases(text) if not asked_about(v, asked))], key=lambda v: v.start)
             # the one doing what was asked before one doing something else: "The Iraqi government had been making
             # progress in its campaign to retake Mosul from ISIS, which had seized the city" (who captured Mosul)
             value = next((v for v in bodies if is_agent(v, text, wanted)), None)
@@ -147,7 +146,7 @@ def judge(
                 # ("paid" reads as no verb), and "Iraqi Security Forces ... initiated their assault" did not pay;
                 # and only by a body with a name of its own: "The Iraqi government had been working to evacuate
                 # civilians" says nothing of who negotiated their evacuation
-                named_bodies = [v for v in bodies if body_like(v)]
+                its_acts = acts_of(text)
                 value = value or next((v for v in named_bodies if is_agent(v, text, its_acts)), None)
             fit = cov if value is not None else 0.0
         if value is not None and kind in ("person", "place") and years and (dated := set(YEAR.findall(text))) and not dated & years:

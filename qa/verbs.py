@@ -92,8 +92,9 @@ _MADE_OF = re.compile(r"\b(?:army|band|group|alliance|force|coalition|mix|thousa
 
 
 # a doer's companions between it and its verb
-_ALONG = re.compile(r"^,\s+(?:along with|together with|alongside|joined by|backed by|supported by|aided by)\b[^,;:.]*,")
-_ALONG_WITH = re.compile(r"\b(?:along with|together with|alongside|joined by)\s+(?:the\s+)?$")
+_COMPANIONS = "along with|together with|alongside|joined by"
+_ALONG = re.compile(rf"^,\s+(?:{_COMPANIONS}|backed by|supported by|aided by)\b[^,;:.]*,")
+_ALONG_WITH = re.compile(rf"\b(?:{_COMPANIONS})\s+(?:the\s+)?$")
 
 
 # what is attempted or readied is an act of the sentence too: "attempts to deter", "getting ready to seize"
