@@ -6,6 +6,8 @@ import re
 
 from index.keyword import terms
 from qa.candidates import Assessment, Candidate
+from qa.values import NUMBER_WORDS
+from qa.words import AUXILIARIES, DETERMINERS, PREPOSITIONS
 
 MAX_WORDS = 24
 FACT_MAX_WORDS = 40  # a fact answer has no value to centre on: keep more of its sentence
@@ -38,8 +40,15 @@ def _balanced(text: str) -> str:
     return text
 
 
-def phrase_around(text: str, start: int, end: int, before: int = 3, after: int = 4) -> str:
-    """Returns the value at text[start:end] with a few words each side, not crossing a clause break."""
+# a phrase around a value reads on over a verb's auxiliaries ("862,000 people have been" to "displaced"), ends
+# before a preposition opens a modifier ("Eight months into an epic battle": "Eight months"), and never on these
+_LEADS_ON = AUXILIARIES | DETERMINERS | PREPOSITIONS | {"and", "or", "but"}
+_READ_ON = 3  # auxiliaries a phrase may run past `after` to reach the verb
+
+
+def phrase_around(text: str, start: int, end: int, before: int = 3, after: int = 4, capital: bool = True) -> str:
+    """Returns the value at text[start:end] with a few words each side, not crossing a clause break
+    nor a preposition after it, and not ending on a word that leads on to another ("have been")."""
     left = text[:start]
     right = text[end:]
     keep_left: list[str] = []
@@ -49,7 +58,9 @@ def phrase_around(text: str, start: int, end: int, before: int = 3, after: int =
         keep_left.insert(0, w)
     keep_right: list[str] = []
     for w in right.split():
-        if len(keep_right) >= after:
+        if w.lower() in PREPOSITIONS:
+            break
+        if len(keep_right) >= after + _READ_ON or (len(keep_right) >= after and keep_right[-1].lower() not in AUXILIARIES):
             break
         stop = re.search(r"[;:!?“”\"()]|[,.](?!\d)", w)
         if stop:
@@ -57,9 +68,11 @@ def phrase_around(text: str, start: int, end: int, before: int = 3, after: int =
                 keep_right.append(w[: stop.start()])
             break
         keep_right.append(w)
+    while keep_right and keep_right[-1].lower() in _LEADS_ON:
+        keep_right.pop()
     sep = "" if right[:1] and not right[:1].isspace() else " "
     tail = sep + " ".join(keep_right) if keep_right else ""
-    return _balanced(_clean(" ".join(keep_left) + (" " if keep_left else "") + text[start:end] + tail))
+    return _balanced(_clean(" ".join(keep_left) + (" " if keep_left else "") + text[start:end] + tail, capital))
 
 
 def sentence_window(text: str, question: str, max_words: int = MAX_WORDS) -> str:
@@ -91,6 +104,9 @@ def cite(numbers: list[int]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
+_OPENERS = DETERMINERS | PREPOSITIONS | frozenset(["more", "about", "some", "an", "estimated", "nearly", "almost", "over", "around", "only"])
+
+
 _QUALIFIER = re.compile(r"(?:more than|more-than|about|some|an estimated|estimated|nearly|almost|over|around|at least|only|on|in|since)\s*$", re.IGNORECASE)
 
 
@@ -99,7 +115,11 @@ def value_phrase(c: Candidate) -> str:
     assert c.value is not None
     q = _QUALIFIER.search(c.text[: c.value.start])
     start = q.start() if q else c.value.start
-    return phrase_around(c.text, start, c.value.end, before=0, after=3)
+    phrase = phrase_around(c.text, start, c.value.end, before=0, after=4, capital=False)
+    # the phrase reads mid-sentence ("... versus more than 700,000 people"): a word capitalised only because it
+    # opened its sentence loses the capital, a name keeps it ("June 18", "Iraq")
+    first = phrase.split(" ", 1)[0].lower()
+    return phrase[:1].lower() + phrase[1:] if first in _OPENERS or first.split("-")[0] in NUMBER_WORDS else phrase
 
 
 def value_window(c: Candidate, before: int = 8, max_words: int = MAX_WORDS) -> str:

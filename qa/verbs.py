@@ -12,7 +12,7 @@ from index.keyword import terms
 from qa.names import DEMONYM
 from qa.soft import SoftMatcher
 from qa.values import DATE_ASK, Value
-from qa.words import DETERMINERS, PREPOSITIONS, SUBORDINATORS, alternation
+from qa.words import AUXILIARIES, DETERMINERS, PREPOSITIONS, SUBORDINATORS, alternation
 
 _WHO = re.compile(r"^\s*who\s+(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
 
@@ -114,7 +114,7 @@ def acts_of(text: str) -> set[str]:
     return {act_of(t) for w in words for t in terms(w)[:1]}
 
 
-AUX = frozenset(terms("have has had were was are is did do does will would could can been be"))
+AUX = frozenset(terms(" ".join(sorted(AUXILIARIES))))
 
 
 HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(.*)", re.IGNORECASE)

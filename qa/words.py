@@ -15,6 +15,10 @@ PREPOSITIONS = frozenset(
 )
 
 
+# auxiliary verbs: "have been" before the act, "will" before what is foreseen
+AUXILIARIES = frozenset(["have", "has", "had", "were", "was", "are", "is", "did", "do", "does", "will", "would", "could", "can", "been", "be"])
+
+
 # words that open a subordinate clause: what follows them is not the main clause's act
 SUBORDINATORS = frozenset(["when", "since", "before", "after", "while", "until", "according", "as", "because", "although", "though", "despite", "once"])
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from qa.compose import sentence_window
+from qa.candidates import Candidate
+from qa.compose import sentence_window, value_phrase
+from qa.retrieve import Unit
+from qa.values import values_of
+
+
+def _valued(text: str, kind: str = "number") -> Candidate:
+    value = values_of(text, kind)[0]
+    return Candidate(Unit("u0", "port", 0, 0, len(text)), text, 0.5, 0.5, 0.5, value, 0.5)
 
 
 def test_a_window_cut_from_mid_sentence_keeps_its_case() -> None:
@@ -25,3 +33,14 @@ def test_an_answer_keeps_both_marks_of_a_quotation_it_cuts_at_the_edge() -> None
     long = "He said “the strikes destroyed 359 VBIEDs and 781 buildings and 225 tunnels and 279 boats since October” on Monday."
     cut = sentence_window(long, "Who said the strikes destroyed VBIEDs?", max_words=14)
     assert cut.endswith(" …”"), cut  # the mark closes a quotation that runs on past the cut
+
+
+def test_a_conflict_side_reads_on_past_a_word_that_leads_to_another() -> None:
+    moved = _valued("An estimated 12,000 sailors have been moved from the harbour since the storm began.")
+    assert value_phrase(moved) == "an estimated 12,000 sailors have been moved"  # not "... sailors have been"
+    walls = _valued("The 640-year-old harbour wall of the old port was rebuilt last spring.")
+    assert value_phrase(walls) == "640-year-old harbour wall"  # stops before "of the old port"
+    months = _valued("Four months into an endless strike, the dockers voted again.")
+    assert value_phrase(months) == "four months"  # mid-sentence in the answer: the sentence's capital goes
+    assert value_phrase(_valued("Couple of hundred dockers remain.")) == "couple of hundred dockers remain"
+    assert value_phrase(_valued("June 18, the harbour closed.", "date")) == "June 18"  # a name keeps its capital
