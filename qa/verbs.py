@@ -217,12 +217,33 @@ def _base(term: str) -> str:
 # verbs that name the same act: "when did Iraq take east Mosul" is answered by "Iraq captured east
 # Mosul", "when did the Old City fall" by "forces captured the Old City"; only the sentence's own
 # words count, as a neighbour's "recaptured" may be another act
-_TAKE = frozenset(terms("take took taken capture captured seize seized recapture recaptured retake retook retaken liberate liberated fall fell fallen"))
+_SAME_ACT = {
+    t: line.split()[0]
+    for line in (
+        "take took taken capture captured seize seized recapture recaptured retake retook retaken liberate liberated fall fell fallen",
+        "hold held control controlled occupy occupied",
+        "start started begin began begun launch launched initiate initiated",
+        "lead led head headed command commanded spearhead spearheaded",
+        "blame blamed accuse accused",
+        "displace displaced uproot uprooted",
+        "destroy destroyed demolish demolished wreck wrecked raze razed",
+        "encircle encircled surround surrounded besiege besieged",
+        "recruit recruited enlist enlisted",
+        "announce announced declare declared proclaim proclaimed",
+        "flee fled escape escaped",
+        "defend defended guard guarded protect protected",
+        "burn burned burnt torch torched",
+        "help helped assist assisted aid aided",
+    )
+    for word in line.split()
+    for t in terms(word)[:1]
+}
 
 
 def act_of(term: str) -> str:
-    """Returns the act a verb term names: "take" for any of `_TAKE`, else its base form."""
-    return "take" if term in _TAKE else _base(term)
+    """Returns the act a verb term names: the first verb of its `_SAME_ACT` line ("take" for "captured"),
+    else its base form."""
+    return _SAME_ACT.get(term) or _base(term)
 
 
 # verbs of holding an office: a title answers them ("the Nineveh operation commander"), no verb need

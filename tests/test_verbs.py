@@ -58,6 +58,17 @@ def test_a_city_that_falls_is_taken_and_one_liberated_is_taken_too() -> None:
     assert not does_verb("The offensive on the Old City began on June 18.", set(), verbs, None, 0.45)
 
 
+def test_verbs_for_the_same_act_answer_for_each_other() -> None:
+    helped = [("help", "help")]
+    assert does_verb("Assisted by patrol boats from the navy, the port guards cleared the quay on May 2.", set(), helped, None, 1.0)
+    led = [("spearhead", "spearheaded")]
+    assert does_verb("The raid on May 2 was led by the harbour police.", set(), led, None, 1.0)
+    held = [("control", "control")]
+    assert does_verb("At its peak the guild held 40 percent of the docks.", set(), held, None, 1.0)
+    # acts of different lines stay apart: holding a port is not taking it
+    assert not does_verb("At its peak the guild held 40 percent of the docks.", set(), [("take", "take")], None, 1.0)
+
+
 def _agents(text: str, act: str) -> list[str]:
     """Returns the bodies of `text` that do `act` (`is_agent`)."""
     found = sorted([*filter(body_like, names(text)), *body_phrases(text)], key=lambda v: v.start)
