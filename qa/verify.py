@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from index.keyword import terms
 from qa.prompts import CANNOT_ANSWER
-from qa.values import Value, dates, dates_agree, name_words, numbers, numbers_agree
+from qa.values import Value, dates, dates_agree, name_words, names, numbers, numbers_agree
 
 MARKER = re.compile(r"\[(\d+)\]")
 MAX_WORDS = 40
@@ -31,8 +32,9 @@ def problems(answer: str, evidence: Sequence[str], kind: str) -> list[str]:
     """Returns why `answer` cannot be shown (empty when it passes).
 
     Checks: it cites at least one evidence number and every cited number exists; every
-    number, date and proper name it states appears in the evidence it cites; a question
-    asking for a number or a date gets one; it is short.
+    number, date and proper name it states appears in the evidence it cites, and every other
+    word of content too (as a stem: "vehicles" for "vehicle"); a name is not cut from a longer
+    one; a question asking for a number or a date gets one; it is short.
     """
     found: list[str] = []
     if not answer.strip() or CANNOT_ANSWER.lower() in answer.lower():
@@ -62,11 +64,37 @@ def problems(answer: str, evidence: Sequence[str], kind: str) -> list[str]:
     for w in sorted(name_words(body)):
         if w not in src_words:
             found.append(f"name {w!r} is not in the cited evidence")
+    # a model must not add to what it cites: "The Old City was a major strategic target for ISIS fighters" cites a
+    # sentence that says where the fighters dug in, and nothing of a target
+    src_terms = set(terms(sources))
+    added = sorted({t for t in terms(body) if t not in src_terms and not t.isdigit()})
+    if added:
+        found.append(f"words the cited evidence does not hold: {added}")
+    for cut in _cut_names(body, sources):
+        found.append(f"name {cut!r} is cut from a longer name in the cited evidence")
     if kind == "number" and not numbers(body):
         found.append("the question asks for a number and the answer gives none")
     if kind == "date" and not dates(body):
         found.append("the question asks for a date and the answer gives none")
     return found
+
+
+def _words(name: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", name.lower())
+
+
+def _cut_names(body: str, sources: str) -> list[str]:
+    """Returns the names of `body` that the evidence gives only as the head or middle of a longer name: "General"
+    from "Staff Lieutenant General Abdulamir Yarallah" names a rank, not him. A name given whole or as a longer
+    name's end ("Yarallah", "al-Nuri Mosque") passes; so does one the evidence never names (`name_words` checks those)."""
+    whole = [_words(v.text) for v in names(sources)]
+    out = []
+    for v in names(body):
+        w = _words(v.text)
+        inside = [n for n in whole if any(n[i : i + len(w)] == w for i in range(len(n) - len(w) + 1))]
+        if w and inside and not any(n[len(n) - len(w) :] == w for n in inside):
+            out.append(v.text)
+    return out
 
 
 def agrees(answer: str, kind: str, expected: Value | None) -> bool:

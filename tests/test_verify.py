@@ -31,6 +31,20 @@ def test_planted_wrong_name_is_rejected() -> None:
     assert any("dillon" in p for p in found)
 
 
+def test_a_name_cut_from_the_head_of_a_longer_one_is_rejected() -> None:
+    evidence = ["“The quay is ours,” harbour commander Staff Lieutenant General Ana Varela said in a statement."]
+    assert any("cut from a longer name" in p for p in problems("General [1].", evidence, "fact"))  # a rank, not her
+    assert any("cut from a longer name" in p for p in problems("Staff Lieutenant [1].", evidence, "fact"))
+    assert problems("Varela [1].", evidence, "person") == []  # her surname ends the name
+    assert problems("General Ana Varela [1].", evidence, "person") == []
+
+
+def test_words_the_evidence_does_not_hold_are_rejected() -> None:
+    found = problems("The Old City was a major strategic target for ISIS [3].", EVIDENCE, "fact")
+    assert any("strateg" in p and "target" in p for p in found), found  # invented, though every name is in [3]
+    assert problems("The offensive on the Old City was launched on June 18 [3].", EVIDENCE, "date") == []
+
+
 def test_planted_wrong_date_is_rejected() -> None:
     assert any("June 29" in p for p in problems("On June 29 [3].", EVIDENCE, "date"))
 
