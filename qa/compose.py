@@ -104,7 +104,8 @@ def cite(numbers: list[int]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
-_OPENERS = DETERMINERS | PREPOSITIONS | frozenset(["more", "about", "some", "an", "estimated", "nearly", "almost", "over", "around", "only"])
+# words that open a phrase in lower case mid-sentence: a qualifier ("more than", "an estimated") or a preposition ("on June 18")
+_OPENERS = DETERMINERS | PREPOSITIONS | frozenset(["more", "about", "some", "estimated", "nearly", "almost", "only"])
 
 
 _QUALIFIER = re.compile(r"(?:more than|more-than|about|some|an estimated|estimated|nearly|almost|over|around|at least|only|on|in|since)\s*$", re.IGNORECASE)
