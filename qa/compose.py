@@ -104,11 +104,11 @@ def cite(numbers: list[int]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
-# words that open a phrase in lower case mid-sentence: a qualifier ("more than", "an estimated") or a preposition ("on June 18")
-_OPENERS = DETERMINERS | PREPOSITIONS | frozenset(["more", "about", "some", "estimated", "nearly", "almost", "only"])
-
-
-_QUALIFIER = re.compile(r"(?:more than|more-than|about|some|an estimated|estimated|nearly|almost|over|around|at least|only|on|in|since)\s*$", re.IGNORECASE)
+# words that qualify the value after them: "more than 700,000", "an estimated 862,000", "on June 18"
+_QUALIFIERS = ("more than", "more-than", "about", "some", "an estimated", "estimated", "nearly", "almost", "over", "around", "at least", "only", "on", "in", "since")
+_QUALIFIER = re.compile(rf"(?:{'|'.join(_QUALIFIERS)})\s*$", re.IGNORECASE)
+# words that open a phrase in lower case mid-sentence: a qualifier's first word, an article or a preposition
+_OPENERS = DETERMINERS | PREPOSITIONS | frozenset(q.split()[0].split("-")[0] for q in _QUALIFIERS)
 
 
 def value_phrase(c: Candidate) -> str:

@@ -204,6 +204,7 @@ _IRREGULAR = {
             "flee fled", "fly flew flown", "fight fought", "lead led", "win won", "lose lost", "hold held", "give gave given",
             "drive drove driven", "run ran", "send sent", "shoot shot", "strike struck stricken", "keep kept", "bring brought",
             "dig dug", "make made", "rise rose risen", "break broke broken", "seek sought", "tell told",
+            "retake retook retaken", "burn burnt",
         )
     )
     for form in (base, *forms)
@@ -218,32 +219,32 @@ def _base(term: str) -> str:
 # Mosul", "when did the Old City fall" by "forces captured the Old City"; only the sentence's own
 # words count, as a neighbour's "recaptured" may be another act
 _SAME_ACT = {
-    t: line.split()[0]
+    terms(word)[0]: line.split()[0]
     for line in (
-        "take took taken capture captured seize seized recapture recaptured retake retook retaken liberate liberated fall fell fallen",
-        "hold held control controlled occupy occupied",
-        "start started begin began begun launch launched initiate initiated",
-        "lead led head headed command commanded spearhead spearheaded",
-        "blame blamed accuse accused",
-        "displace displaced uproot uprooted",
-        "destroy destroyed demolish demolished wreck wrecked raze razed",
-        "encircle encircled surround surrounded besiege besieged",
-        "recruit recruited enlist enlisted",
-        "announce announced declare declared proclaim proclaimed",
-        "flee fled escape escaped",
-        "defend defended guard guarded protect protected",
-        "burn burned burnt torch torched",
-        "help helped assist assisted aid aided",
+        "take capture seize recapture retake liberate fall",
+        "hold control occupy",
+        "start begin launch initiate",
+        "lead head command spearhead",
+        "blame accuse",
+        "displace uproot",
+        "destroy demolish wreck raze",
+        "encircle surround besiege",
+        "recruit enlist",
+        "announce declare proclaim",
+        "flee escape",
+        "defend guard protect",
+        "burn torch",
+        "help assist aid",
     )
     for word in line.split()
-    for t in terms(word)[:1]
 }
 
 
 def act_of(term: str) -> str:
-    """Returns the act a verb term names: the first verb of its `_SAME_ACT` line ("take" for "captured"),
-    else its base form."""
-    return _SAME_ACT.get(term) or _base(term)
+    """Returns the act a verb term names: the first verb of the `_SAME_ACT` line of its base form ("take" for
+    "captured" and "retook"), else its base form. A regular form's stem is its base's."""
+    base = _base(term)
+    return _SAME_ACT.get(base, base)
 
 
 # verbs of holding an office: a title answers them ("the Nineveh operation commander"), no verb need

@@ -60,7 +60,7 @@ def problems(answer: str, evidence: Sequence[str], kind: str) -> list[str]:
     for v in dates(body):
         if not any(dates_agree(v.key, s) for s in src_dates):
             found.append(f"date {v.text!r} is not in the cited evidence")
-    src_words = set(re.findall(r"[a-z0-9]+", sources.lower()))
+    src_words = set(_words(sources))
     for w in sorted(name_words(body)):
         if w not in src_words:
             found.append(f"name {w!r} is not in the cited evidence")
@@ -79,8 +79,9 @@ def problems(answer: str, evidence: Sequence[str], kind: str) -> list[str]:
     return found
 
 
-def _words(name: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", name.lower())
+def _words(text: str) -> list[str]:
+    """Returns the lower-cased words of `text`, in order."""
+    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 def _cut_names(body: str, sources: str) -> list[str]:
