@@ -12,6 +12,7 @@ from qa.candidates import Candidate
 from qa.names import asked_about, body_like, body_phrases, names_subject, role_terms, subject_name
 from qa.passages import (
     ASKS_SPEAKER,
+    back_span,
     byline_unit,
     coverage,
     locative,
@@ -33,6 +34,7 @@ from qa.verbs import (
     counted_verbs,
     dated_verbs,
     does_verb,
+    done_acts,
     is_agent,
     verb_terms,
 )
@@ -112,6 +114,15 @@ def judge(
             value, fit = pick_value(corpus.text(byline), kind, question, weights)
             if value is not None:
                 h, text = replace(h, unit=byline), corpus.text(byline)
+        if value is None and kind in ("date", "number") and (span := back_span(corpus, h.unit)) is not None and (
+            {act_of(t) for t, _ in verbs} & done_acts(corpus.text(span)[: h.unit.start - span.start])
+        ):
+            # "The operation ... aimed to recapture the Old City": when, and how many, the sentence before says of
+            # the event -- when it did what was asked, and only then: "launched a major offensive to retake" says when it started.
+            # The value is the event's, so it fits as well as the sentence naming the event again covers the question
+            value, fit = pick_value(corpus.text(span), kind, question, weights)
+            if value is not None:
+                h, text, fit = replace(h, unit=span), corpus.text(span), max(fit, cov)
         if value is None and kind == "person" and ASKS_SPEAKER.search(question) and (said := speaker_span(corpus, h.unit)):
             # "who called it a delicate balance": "... Scrocca said. “... It is a delicate balance.”" The
             # quote is its speaker's words, so it fits as well as the quoted sentence covers the question
@@ -123,7 +134,7 @@ def judge(
         near = verb_terms(around) if verbs else set()
         # what a sentence is about is named in it, the two sentences before ("... the Old City." "It was led
         # by ..." "The Air Force provided ...") or its title
-        about = " ".join([corpus.docs[h.unit.doc_id].title, *(corpus.text(u) for u in corpus.neighbours(h.unit, before=_ABOUT_BEFORE, after=0))])
+        about = " ".join([corpus.docs[h.unit.doc_id].title, *(corpus.text(u) for u in corpus.neighbours(h.unit, before=_ABOUT_BEFORE, after=0)), text])
         on_subject = names_subject(subject, about)
         # "which architect": no architect here. The role's own word counts, not its stem: "Central
         # Command" names no commander

@@ -186,6 +186,9 @@ def names_subject(subject: str, text: str) -> bool:
     if not words:
         return True
     have = set(terms(text))
+    owner, _, owned = subject.rpartition("'s ") if "'s " in subject else subject.rpartition("’s ")
+    if owner and not set(terms(owned)) <= have:
+        return False  # "Mosul's Old City": "the city of Mosul" is not it
     if 2 * sum(t in have for t in words) >= len(words):
         return True
     names = [w for w in subject.split() if re.fullmatch(NAME_WORD, w)]

@@ -149,3 +149,24 @@ def speaker_span(corpus: Corpus, unit: Unit) -> Unit | None:
             return Unit(f"{prev.id}+{unit.id}", unit.doc_id, prev.ordinal, prev.start, unit.end)
         later = prev
     return None
+
+
+# a sentence that opens by naming again the event the one before it told: "The operation, code-named
+# "Fatah", aimed to recapture the Old City" after "On June 29, 2017, the Iraqi government launched a
+# major offensive ..."
+_BACK_REFERENCE = re.compile(
+    r"^\s*(?:The|This|That)\s+(?:operation|offensive|attack|assault|battle|campaign|push|advance|siege|raid|strike|bombing|blast|explosion)\b"
+)
+
+
+def back_span(corpus: Corpus, unit: Unit) -> Unit | None:
+    """Returns the span from the sentence before to `unit` when `unit` opens by naming again the event
+    that sentence told, in the same paragraph; None otherwise. What the event was (the Old City's
+    offensive) and when (June 29) are then said across the two sentences."""
+    doc = corpus.docs[unit.doc_id].text
+    if not _BACK_REFERENCE.match(corpus.text(unit)):
+        return None
+    prev = corpus.by_pos.get((unit.doc_id, unit.ordinal - 1))
+    if prev is None or "\n" in doc[prev.end : unit.start]:
+        return None
+    return Unit(f"{prev.id}+{unit.id}", unit.doc_id, prev.ordinal, prev.start, unit.end)

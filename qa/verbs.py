@@ -103,15 +103,26 @@ _INTENT_VERB = re.compile(
 )
 
 
-def acts_of(text: str) -> set[str]:
-    """Returns the acts of the words of `text` that read as verbs, and of what it says is attempted ("attempts to deter")."""
+def _verb_words(text: str) -> list[tuple[str, str]]:
+    """Returns each word of `text` that reads as a verb, with the word before it."""
     # a sentence's first word is read in lower case: "Assisted by airstrikes from the coalition, ..."
     text = re.sub(r"^\W*[A-Z]", lambda m: m.group(0).lower(), text)
     tokens = re.findall(r"\b[A-Za-z]+", text)
+    pairs = [(w, tokens[i - 1] if i else "") for i, w in enumerate(tokens)]
     # a noun made from a verb after its article does no act: "the clearing of the quay"
-    words = [w for i, w in enumerate(tokens) if w.islower() and _verb_like(w) and not _verbal_noun(w, tokens[i - 1] if i else "")]
-    words += _INTENT_VERB.findall(text)
+    return [(w, before) for w, before in pairs if w.islower() and _verb_like(w) and not _verbal_noun(w, before)]
+
+
+def acts_of(text: str) -> set[str]:
+    """Returns the acts of the words of `text` that read as verbs, and of what it says is attempted ("attempts to deter")."""
+    words = [w for w, _ in _verb_words(text)] + _INTENT_VERB.findall(text)
     return {act_of(t) for w in words for t in terms(w)[:1]}
+
+
+def done_acts(text: str) -> set[str]:
+    """Returns the acts `text` says were done: not those only aimed at ("launched a major offensive to retake
+    the city" says it started, not that it took the city)."""
+    return {act_of(t) for w, before in _verb_words(text) if before.lower() != "to" for t in terms(w)[:1]}
 
 
 AUX = frozenset(terms(" ".join(sorted(AUXILIARIES))))

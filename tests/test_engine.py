@@ -766,3 +766,20 @@ def test_a_body_named_in_lower_case_answers_who_only_by_doing_the_act_asked(tmp_
     assert a.abstained, a.text  # the government worked at it; who negotiated, the article does not say
     cleared = engine.answer("Who cleared the old quay of wrecks?")
     assert not cleared.abstained and "Vellan government" in cleared.text, (cleared.text, cleared.notes)
+
+
+def test_a_sentence_that_names_the_event_again_dates_it_by_the_sentence_before(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "east.txt": "East news\n\nThe army opened its assault on the Old Quarter of Dorn on 3 May.\n",
+        "west.txt": "West news\n\nOn 9 May, the army launched a major offensive to retake the last stronghold in Dorn. "
+        "The operation aimed to recapture the Old Quarter, a dense neighbourhood.\n",
+    })
+    engine.calibration = replace(CAL, max_missing=1.0, side_fit=0.3)  # the calibrated fit of a side of its own
+    a = engine.answer("When did the assault on Dorn's Old Quarter start?")
+    assert a.conflicts and {s.value for s in a.conflicts[0].sides} == {"3 May", "9 May"}, a.text
+    _check_quotes(engine, a)
+    both = next(q for q in a.quotes if q.doc_id == "west")
+    assert both.text.startswith("On 9 May") and both.text.endswith("a dense neighbourhood."), both.text
+    # "launched a major offensive to retake" dates the start, not the recapture
+    a = engine.answer("When did the army recapture the Old Quarter of Dorn?")
+    assert "9 May" not in a.text, a.text

@@ -12,6 +12,9 @@ def test_a_passage_names_the_subject_by_most_of_its_words_or_initials() -> None:
     assert names_subject("UN", "said the United Nations coordinator")
     assert not names_subject("Raqqa", "Iraq captured east Mosul in late January.")
     assert names_subject("", "anything")
+    # what a possessive names is its owner's thing: Mosul's Old City is not the city of Mosul
+    assert names_subject("Mosul's Old City", "the historic district of the Old City in western Mosul")
+    assert not names_subject("Mosul’s Old City", "the final assault on the city of Mosul")
 
 
 def test_a_body_named_in_lower_case_with_its_qualifier_is_read_and_one_asked_about_is_known() -> None:
