@@ -52,6 +52,10 @@ def _pronoun_agent(text: str, weights: dict[str, float]) -> bool:
     return any(t in weights for w in words for t in terms(w)[:1])
 
 
+# the roles a byline names without saying them: "Melinda Barton | 29 June, 2017" is the article's author
+_BYLINE_ROLES = frozenset(terms("author writer reporter journalist correspondent"))
+
+
 _ABOUT_BEFORE = 2  # sentences before a passage that may name what it is about
 
 
@@ -109,11 +113,12 @@ def judge(
         dense = max(h.dense, 0.0)
         rel = dense_weight * dense + (1 - dense_weight) * cov
         value, fit = pick_value(text, kind, question, weights) if kind != "fact" else (None, 0.0)
+        bylined = False
         if value is None and kind in ("person", "date") and (byline := byline_unit(corpus, h.unit)) is not None:
             # "who wrote" / "when was it published": the headline reads with its byline
             value, fit = pick_value(corpus.text(byline), kind, question, weights)
             if value is not None:
-                h, text = replace(h, unit=byline), corpus.text(byline)
+                h, text, bylined = replace(h, unit=byline), corpus.text(byline), True
         if value is None and kind in ("date", "number") and (span := back_span(corpus, h.unit)) is not None and (
             {act_of(t) for t, _ in verbs} & done_acts(corpus.text(span)[: h.unit.start - span.start])
         ):
@@ -138,7 +143,7 @@ def judge(
         on_subject = names_subject(subject, about)
         # "which architect": no architect here. The role's own word counts, not its stem: "Central
         # Command" names no commander
-        unnamed = bool(roles) and not roles & role_terms(around)
+        unnamed = bool(roles) and not roles & (role_terms(around) | (_BYLINE_ROLES if bylined else set()))
         if unnamed:
             value, fit = None, 0.0
         if value is not None and verbs and not does_verb(text, near, verbs, soft, verb_fit):
