@@ -54,7 +54,8 @@ _KIND_PATTERNS = [
      r"|what( (is|was|were|are))?( the)?( \w+)? (number|percentage|share|proportion|fraction|age|height|length|size|population|toll)"
      r"|(what|which)( \w+){0,3} (price|cost|budget)"
      r"|what (did|does|do|will|would|could)( [\w’'-]+){0,8}? (pay|cost|spend))\b"),  # "what did the government pay"
-    ("person", rf"\b(who|whom|whose|(which|what)( \w+){{0,2}} (official|person|chief|{ROLES})|name of the( \w+){{0,2}} (leader|commander|official|spokesman|minister|general|ambassador|mayor|governor|president|architect|author|founder))\b"),
+    ("person", rf"\b(who|whom|whose|(which|what)( \w+){{0,2}} (official|person|chief|{ROLES})|name of the( \w+){{0,2}} (leader|commander|official|spokesman|minister|general|ambassador|mayor|governor|president|architect|author|founder)"
+     r"|name of (the|a|an)( [\w’'-]+){1,3} who)\b"),
     ("place", r"\b(where|(which|what)( \w+){0,2} (city|town|country|river|neighbou?rhood|district|village|region|hospital))\b"),
 ]
 
@@ -73,7 +74,7 @@ def question_kind(question: str) -> str:
     found = []
     for kind, pat in _KIND_PATTERNS:
         for m in re.finditer(pat, q):
-            if not (m.group(0) in ("when", "where") and _WH_WORD.search(q, _sentence_start(q, m.start()), m.start())):
+            if not (m.group(0) in ("when", "where", "who", "whom", "whose") and _WH_WORD.search(q, _sentence_start(q, m.start()), m.start())):
                 found.append((m.start(), kind))
                 break
     return min(found)[1] if found else "fact"

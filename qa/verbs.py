@@ -240,7 +240,7 @@ _SAME_ACT = {
         "lead head command spearhead",
         "blame accuse",
         "displace uproot",
-        "destroy demolish wreck raze",
+        "destroy demolish wreck raze flatten",
         "encircle surround besiege",
         "recruit enlist",
         "announce declare proclaim",

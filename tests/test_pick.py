@@ -60,6 +60,9 @@ def test_what_did_it_pay_asks_a_sum_and_a_people_is_no_place() -> None:
     assert question_kind("What did the council pay to repair the bridge?") == "number"
     assert question_kind("What will the new bridge cost the town?") == "number"
     assert question_kind("What did the council do about the bridge?") == "fact"
+    # a "who" after another question word opens a clause; it asks for a person only after "the name of"
+    assert question_kind("What did the guards who had fled do once the storm passed?") == "fact"
+    assert question_kind("What was the name of the guard who opened the gate?") == "person"
     assert pick_value("In the evening hundreds of Iraqis gathered there.", "place", "Where did hundreds gather?")[0] is None
     assert pick_value("In the evening hundreds of Iraqis gathered in Tabqa.", "place", "Where did hundreds gather?")[0].text == "Tabqa"  # type: ignore[union-attr]
 

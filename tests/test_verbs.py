@@ -63,6 +63,8 @@ def test_verbs_for_the_same_act_answer_for_each_other() -> None:
     assert does_verb("Assisted by patrol boats from the navy, the port guards cleared the quay on May 2.", set(), helped, None, 1.0)
     led = [("spearhead", "spearheaded")]
     assert does_verb("The raid on May 2 was led by the harbour police.", set(), led, None, 1.0)
+    flattened = [("flatten", "flatten")]
+    assert does_verb("The storm destroyed 40 sheds on the docks.", set(), flattened, None, 1.0)
     held = [("control", "control")]
     assert does_verb("At its peak the guild held 40 percent of the docks.", set(), held, None, 1.0)
     # acts of different lines stay apart: holding a port is not taking it
