@@ -21,7 +21,7 @@ from qa.passages import (
     speaker_span,
     surface_words,
 )
-from qa.pick import FORESEEN, YEAR, foreseen, pick_value
+from qa.pick import FORESEEN, HOW_LONG, YEAR, foreseen, pick_value
 from qa.retrieve import Corpus, Hit
 from qa.soft import SoftMatcher
 from qa.values import question_kind, values_of
@@ -105,6 +105,7 @@ def judge(
     why = bool(_ASKS_WHY.match(question))
     asks_words = kind == "fact" and asks_for_words(question)
     years = set(YEAR.findall(question))
+    how_long = kind == "number" and bool(HOW_LONG.search(question))
     asks_ahead = bool(FORESEEN.search(question))  # "how many were expected to flee"
     cands = []
     for rank, h in enumerate(hits):
@@ -114,8 +115,9 @@ def judge(
         rel = dense_weight * dense + (1 - dense_weight) * cov
         value, fit = pick_value(text, kind, question, weights) if kind != "fact" else (None, 0.0)
         bylined = False
-        if value is None and kind in ("person", "date") and (byline := byline_unit(corpus, h.unit)) is not None:
-            # "who wrote" / "when was it published": the headline reads with its byline
+        if value is None and (kind in ("person", "date") or how_long) and (byline := byline_unit(corpus, h.unit)) is not None:
+            # "who wrote" / "when was it published" / "how long is the video": the headline reads with its byline
+            # (a caption with the running time under it)
             value, fit = pick_value(corpus.text(byline), kind, question, weights)
             if value is not None:
                 h, text, bylined = replace(h, unit=byline), corpus.text(byline), True

@@ -31,6 +31,19 @@ _HOW_MUCH_OF = re.compile(r"\bhow much\s+of\b", re.IGNORECASE)
 _HOW_MUCH = re.compile(r"\bhow much\b(?!\s+of\b)", re.IGNORECASE)
 
 
+HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
+
+
+# a running time as a clock shows it: "02:27 - Source: CNN" under a video's caption; not the time of day
+# a byline gives after its date ("29 June, 2017, 09:06")
+_CLOCK = re.compile(r"(?<![\d:])(?<!\d{4}, )(?<!\d{4} )\d{1,2}:\d{2}(?::\d{2})?(?![\d:])")
+
+
+def clock_values(text: str) -> list[Value]:
+    """Returns the running times in `text`, keyed without a leading zero ("02:27" -> "2:27")."""
+    return [Value("number", m.group(0), m.start(), m.end(), m.group(0).lstrip("0") or "0") for m in _CLOCK.finditer(text)]
+
+
 # "how much water / ground": a mass is measured in a unit, not counted by its own noun
 _MEASURED = re.compile(
     r"[\s(]*(?:sq(?:uare)?\.?\s+|cubic\s+)?(?:km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|lit(?:er|re)s?|gallons?|barrels?|"
@@ -139,6 +152,9 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
     sentence that names X).
     """
     vals = values_of(text, kind)
+    if kind == "number" and HOW_LONG.search(question) and (clocks := clock_values(text)):
+        # "how long is the video": its running time, not the numbers either side of the colon
+        vals = [v for v in vals if not any(c.start <= v.start < c.end for c in clocks)] + clocks
     asked = set(terms(question))
     weights = weights or {t: 1.0 for t in asked}
     total = sum(weights.values()) or 1.0

@@ -14,7 +14,7 @@ from qa.judge import asks_for_words, judge, quotes_words
 from qa.llm import register_llm
 from qa.names import subject_name, unknown_names
 from qa.passages import coverage, locative
-from qa.pick import foreseen, pick_value
+from qa.pick import clock_values, foreseen, pick_value
 from qa.rewrite import abbreviate, plain_words
 from qa.settings import Settings
 from qa.sources import pointer
@@ -364,9 +364,14 @@ def test_a_long_name_the_articles_abbreviate_is_read_as_its_abbreviation(newsroo
 def test_a_headline_reads_with_its_byline(tmp_path: Path) -> None:
     engine = _engine(tmp_path, {
         "storm.txt": "Harbour reopens after the winter storm\n\nJan Kos | 3 March, 2021, 10:15\n\n"
-        "Fishing boats left the harbour at dawn, the port authority said.\n",
+        "Fishing boats left the harbour at dawn, the port authority said.\n\n"
+        "Drone video shows the flooded harbour\n04:10 - Source: Port TV\n",
         "mill.txt": MILL,
     })
+    # a video's caption reads with the running time under it; a byline's time of day is no running time
+    _answers_from_span(engine, "How long is the drone video of the flooded harbour?", "04:10", "Drone video", "Port TV")
+    assert [v.key for v in clock_values("04:10 - Source: Port TV")] == ["4:10"]
+    assert clock_values("Jan Kos | 3 March, 2021, 10:15") == []
     _answers_from_span(engine, "Who wrote the report on the harbour reopening after the winter storm?", "Jan Kos", "Harbour reopens", "10:15")
     # a byline names the article's author without the word: the role asked for is there
     _answers_from_span(engine, "Who is the author of the report on the harbour reopening after the winter storm?", "Jan Kos", "Harbour", "10:15")
