@@ -45,7 +45,7 @@ class Value:
 ROLES = (
     "spokesman|spokesperson|spokeswoman|commander|general|coordinator|reporter|correspondent|minister|secretary|"
     "leader|ambassador|mayor|governor|president|king|architect|author|founder|journalist|photographer|envoy|"
-    "diplomat|director|analyst|historian|writer|editor"
+    "diplomat|director|analyst|historian|writer|editor|company|firm|contractor"
 )
 DATE_ASK = r"\b(when|(what|which)( \w+)? (date|day|weekday|year|month|time)|since when)\b"  # "on what date", "when"
 _KIND_PATTERNS = [

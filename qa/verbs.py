@@ -195,14 +195,17 @@ def _past_or_listed(word: str) -> bool:
 
 def _clause_verbs(text: str, is_verb: Callable[[str], bool]) -> list[tuple[str, str]]:
     """Returns the (term, lower-cased word) of each verb in `text` up to its first subordinate clause; not a
-    phrasal verb's ("take out" is said "destroyed" in articles, not "took"): its act is left unchecked."""
+    phrasal verb's ("take out" is said "destroyed" in articles, not "took"): its act is left unchecked; nor
+    a participle after an article ("how many of the displaced have returned", "the destroyed church"),
+    which names people or things, not what they did."""
     out = []
     words = re.findall(r"[A-Za-z’'-]+", text)
-    for word, after in itertools.zip_longest(words, words[1:], fillvalue=""):
+    for i, word in enumerate(words):
+        before, after = words[i - 1] if i else "", words[i + 1] if i + 1 < len(words) else ""
         w = word.lower()
         if w in SUBORDINATORS:
             break
-        if is_verb(word) and after.lower() not in _PARTICLES and (t := terms(w)):
+        if is_verb(word) and after.lower() not in _PARTICLES and before.lower() not in DETERMINERS and (t := terms(w)):
             out.append((t[0], w))
     return out
 

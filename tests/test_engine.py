@@ -327,6 +327,8 @@ def test_how_many_needs_the_counted_things_to_have_done_what_was_asked(newsroom:
     assert counted_verbs("How many prisoners did the guards expect to release?") == []
     assert counted_verbs("How many boats did the storm take out?") == []  # "take out" is not "take"
     assert counted_verbs("How many boats did the storm take?") == [("take", "take")]
+    # "the displaced" are people, not what they did: only their return is asked about
+    assert counted_verbs("How many of the displaced have returned to the harbour?") == [("return", "returned")]
     newsroom.calibration = replace(newsroom.calibration, verb_fit=0.0)
     assert "300" in newsroom.answer(trap).text
     assert "300" in newsroom.answer(found).text
@@ -339,6 +341,8 @@ def test_who_question_answered_only_by_he_abstains(newsroom: Engine) -> None:
 
 def test_a_who_question_naming_a_role_needs_that_role(newsroom: Engine) -> None:
     assert newsroom.answer("Which architect opened the new lighthouse?").abstained  # the mayor did
+    assert question_kind("Which company is rebuilding the town hall?") == "person"  # a company is named as one
+    assert newsroom.answer("Which company designed the town hall?").abstained  # an architect did
     a = newsroom.answer("Which architect designed the town hall?")
     assert not a.abstained and "Jan Novak" in a.text, a.notes
 
