@@ -137,10 +137,19 @@ _MEASURE_AFTER = re.compile(
 _PERCENT_AFTER = re.compile(rf"\s*(?:{_PERCENT})", re.IGNORECASE)
 
 
+# a count said only by its order of size: "seized thousands of civilians", "hundreds of thousands of people";
+# keyed as the range it spans, so that it agrees with any count inside it ("4,000" is "thousands")
+_VAGUE = re.compile(r"(?<![\w-])(?P<v>(?:tens|hundreds)\s+of\s+thousands|dozens|hundreds|thousands|millions)(?=\s+of\b)", re.IGNORECASE)
+_VAGUE_RANGE = {
+    "dozens": "24-99", "hundreds": "200-999", "thousands": "2000-999999", "tens of thousands": "20000-99999",
+    "hundreds of thousands": "200000-999999", "millions": "2000000-999999999",
+}
+
+
 def numbers(text: str) -> list[Value]:
-    """Returns the numbers stated in `text` (digits, ranges, number words), dates excluded."""
+    """Returns the numbers stated in `text` (digits, ranges, number words, orders of size), dates excluded."""
     date_spans = [(v.start, v.end) for v in dates(text)]
-    out = []
+    out = [Value("number", m.group(0), m.start(), m.end(), _VAGUE_RANGE[" ".join(m.group("v").lower().split())]) for m in _VAGUE.finditer(text)]
     for m in _NUMBER.finditer(text):
         s, e = m.start(), m.end()
         if any(ds <= s < de or ds < e <= de for ds, de in date_spans):
@@ -160,7 +169,7 @@ def numbers(text: str) -> list[Value]:
                 continue  # "one of the", "a few": no count; "one sq km" is a measure
             key = _fmt(n) + ("%" if _PERCENT_AFTER.match(text, e) else "")  # "ten percent" is a share
         out.append(Value("number", text[s:e], s, e, key))
-    return out
+    return sorted(out, key=lambda v: v.start)
 
 
 # ---------------------------------------------------------------------------- dates

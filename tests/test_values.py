@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.values import question_kind
+from qa.values import numbers, numbers_agree, question_kind
 
 
 def test_measures_asked_as_what_is_the_x_of_are_numbers() -> None:
@@ -21,3 +21,13 @@ def test_a_when_after_another_question_word_opens_a_clause_and_a_chief_is_a_pers
     assert question_kind("When did the offensive begin?") == "date"
     assert question_kind("The army attacked at dawn. When did the offensive begin?") == "date"
     assert question_kind("Which police chief ordered the curfew?") == "person"
+
+
+def test_a_count_said_by_its_order_of_size_is_a_number_that_agrees_with_counts_inside_it() -> None:
+    assert [(v.text, v.key) for v in numbers("The rebels seized thousands of villagers.")] == [("thousands", "2000-999999")]
+    assert [v.text for v in numbers("hundreds of thousands of people fled")] == ["hundreds of thousands"]
+    assert numbers("The thousands who fled") == []  # no count of anything: "thousands of ..." counts
+    found = numbers("The 4,000 rebels and thousands of villagers")
+    assert [v.text for v in found] == ["4,000", "thousands"]  # in the order the text gives them
+    assert numbers_agree(found[1].key, found[0].key)  # 4,000 is thousands: no disagreement
+    assert not numbers_agree(found[1].key, "200")
