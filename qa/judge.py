@@ -9,9 +9,10 @@ from dataclasses import replace
 
 from index.keyword import terms
 from qa.candidates import Candidate
-from qa.names import asked_about, body_like, body_phrases, names_subject, role_terms, subject_name
+from qa.names import asked_about, body_like, body_phrases, names_subject, role_terms, subject_name, title_terms
 from qa.passages import (
     ASKS_SPEAKER,
+    QUESTION_WORDS,
     back_span,
     byline_unit,
     coverage,
@@ -97,6 +98,11 @@ def judge(
         # "who designed the minaret": a name in a passage where nothing is designed did not. "Who runs the
         # UN effort" asks for an office's holder, whom a title names ("Lise Grande, the UN coordinator")
         verbs = [v for v in asked_verbs(question) if act_of(v[0]) not in OFFICE]
+        office = {act_of(t) for t, _ in asked_verbs(question)} & OFFICE
+        # what the office is of: "Who runs the UN's humanitarian effort in Iraq?" -> UN, humanitarian, effort, Iraq
+        office_of = set(terms(question)) - QUESTION_WORDS - {t for t in terms(question) if act_of(t) in OFFICE}
+    else:
+        office, office_of = set(), set()
     # the acts a who-question names, in its subordinate clause and after "ready to" too: "Who fought alongside
     # Iraqi troops as they converged on the city?" is answered by who converged with them
     wanted = {act_of(t) for t, _ in verbs} | acts_of(question[1:]) if kind == "person" else set()
@@ -137,6 +143,10 @@ def judge(
             if value is not None:
                 h, text, fit = replace(h, unit=said), corpus.text(said), cov
         named = value is not None and not body_like(value)  # a person's name, held to the act below
+        if named and office and value is not None and not office & acts_of(text) and not set(title_terms(value, text)) & office_of:
+            # "Who led the SDF's offensive on Raqqa?": "... outlined by Secretary of Defense James Mattis" holds an
+            # office, but not that one; "Lise Grande, the United Nations humanitarian coordinator in Iraq" runs the UN's effort
+            value, fit = None, 0.0
         around = near_text(corpus, h.unit) if roles or verbs else ""
         near = verb_terms(around) if verbs else set()
         # what a sentence is about is named in it, the two sentences before ("... the Old City." "It was led

@@ -205,3 +205,18 @@ def _initials_pattern(acronym: str) -> re.Pattern[str]:
 def question_names(question: str) -> list[str]:
     """Returns the capitalised words of the question past its first ("Scrocca", "UN", "Col.")."""
     return re.findall(r"(?<=\s)[A-Z][\w’'.-]*\w", question)
+
+
+_TITLE_BEFORE_WORDS = 6  # words before a name that may be its title ("Nineveh operation commander, ...")
+# an apposition after a name: ", the United Nations humanitarian coordinator in Iraq,"
+_APPOSITION = re.compile(r",\s+([^,.;:“”\"()]{1,80})")
+
+
+def title_terms(v: Value, text: str) -> list[str]:
+    """Returns the terms of a name with the title it is given around it: the words of its own clause just
+    before it ("Nineveh operation commander, Staff Lieutenant General Abdulamir Yarallah") and an
+    apposition after it ("Lise Grande, the United Nations humanitarian coordinator in Iraq")."""
+    before = " ".join(text[: v.start].split()[-_TITLE_BEFORE_WORDS:])
+    before = re.split(r"[.;:“”\"()]", before)[-1]
+    after = m.group(1) if (m := _APPOSITION.match(text, v.end)) else ""
+    return terms(f"{before} {v.text} {after}")

@@ -796,3 +796,16 @@ def test_a_sentence_that_names_the_event_again_dates_it_by_the_sentence_before(t
     # "launched a major offensive to retake" dates the start, not the recapture
     a = engine.answer("When did the army recapture the Old Quarter of Dorn?")
     assert "9 May" not in a.text, a.text
+
+
+def test_who_led_is_answered_by_a_title_of_that_office_not_by_any_title(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "velk.txt": "Velk report\n\nThe Dorn Forces have encircled Velk, in line with the siege plan outlined by Defence Secretary Ann Roe in May.\n",
+        "port.txt": "Port report\n\nThe quay is calm, said Lise Moor, the harbour authority's evacuation coordinator in Brill.\n",
+        "mill.txt": MILL,
+    })
+    engine.calibration = replace(CAL, max_missing=1.0)
+    a = engine.answer("Who led the Dorn Forces' offensive on Velk?")
+    assert a.abstained, a.text  # Ann Roe outlined a plan: her office is not the Dorn Forces'
+    a = engine.answer("Who runs the harbour authority's evacuation in Brill?")
+    assert not a.abstained and "Lise Moor" in a.text, a.notes
