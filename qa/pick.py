@@ -84,6 +84,9 @@ _OF_NAME = re.compile(r"\bof\s+(?:the\s+)?([A-Z][\w’'-]*)")  # the whole a sha
 _SHARE = re.compile(r"\b(share|percentage|proportion|percent|fraction)\b", re.IGNORECASE)
 
 
+_PART_OF = re.compile(r"\s(?:out\s+)?of\s", re.IGNORECASE)
+
+
 # "how much did it cost" is answered by a sum of money, never by a count ("862,000 people")
 _ASKS_MONEY = re.compile(r"(?<!human )\b(costs?|costing|price[sd]?|spen[dt]|spending|budget|paid|pay|worth|fund(?:s|ed|ing)?|expensive)\b", re.IGNORECASE)
 
@@ -182,7 +185,8 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
             # "... marks the end of the Daesh state," Abadi said in a statement on June 29: when it was said
             vals = [v for v in vals if not _SAID_ON.search(text, max(0, v.start - _SAID_WINDOW), v.start)]
     if kind == "number" and _SHARE.search(question):
-        vals = [v for v in vals if v.key.endswith("%")]
+        # a share is a percentage or a part of a whole: "four of nine water treatment plants", "320 out of 400"
+        vals = [v for v in vals if v.key.endswith("%") or _PART_OF.search(v.text)]
         if (whole := _OF_NAME.search(question)) and not set(terms(whole.group(1))) & set(terms(text)):
             vals = []  # "what percentage of Syria": "40 percent of Iraq ..., only 10 percent" are shares of another whole
     if kind == "number" and _ASKS_MONEY.search(question):

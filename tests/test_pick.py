@@ -54,6 +54,9 @@ def test_a_share_in_words_or_per_cent_is_a_percentage() -> None:
     assert pick_value(said, "number", "What percentage of Vell did the army hold at its peak?")[0] is None
     v, _ = pick_value(said, "number", "What percentage of Dorn's land did the army hold at its peak?")
     assert v is not None and v.key == "40%"
+    # a part of a whole is a share too
+    v, _ = pick_value("Since the thaw, four of nine bridges are open again.", "number", "What fraction of the bridges are open?")
+    assert v is not None and v.text == "four of nine"
 
 
 def test_what_did_it_pay_asks_a_sum_and_a_people_is_no_place() -> None:
