@@ -1,7 +1,7 @@
 """Fitting the abstention and conflict thresholds on the dev split (never on test).
 
     python -m evals.calibrate            # prints the best thresholds and writes qa/calibration.json
-    python -m evals.calibrate --gate-only  # refits only the answer gate, after a change to how passages are judged
+    python -m evals.calibrate --gate-only  # refits the answer gate (and min_relevance, min_coverage with it), after a change to how passages are judged
 
 Retrieval runs once per question; the grid then re-decides each question from the same
 judged candidates (about 25 minutes on 2 cores for 400 dev questions, 45 for 522). Every setting is scored
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dry-run", action="store_true", help="print the result without writing it")
     parser.add_argument(
-        "--gate-only", action="store_true", help="keep the stored thresholds and refit only the answer gate (under a minute on 2 cores)"
+        "--gate-only", action="store_true", help="keep the other stored thresholds and refit the answer gate, choosing min_relevance and min_coverage with it (under a minute on 2 cores)"
     )
     args = parser.parse_args(argv)
     settings = Settings(llm="none")
