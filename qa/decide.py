@@ -143,6 +143,9 @@ def decide_ungated(kind: str, cands: list[Candidate], cal: Calibration) -> Asses
         # "how many were expected to be displaced": of values about as relevant, the one foreseen
         # ("would be uprooted") answers before one counted ("have been displaced"), and the other way round
         typed = _prefer(typed, cal.conflict_margin, lambda c: c.tense_fit)
+        # "when did the assault on Mosul's Old City start": of values about as relevant, one said where the
+        # Old City is named answers before one said of the city of Mosul
+        typed = _prefer(typed, cal.conflict_margin, lambda c: c.on_subject)
         if kind == "date" and typed[0].value is not None and typed[0].value.key.startswith("~"):
             # "last week" yields to a calendar date that is about as relevant
             near = [c for c in typed if c.relevance >= typed[0].relevance - cal.conflict_margin]

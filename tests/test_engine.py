@@ -809,3 +809,13 @@ def test_who_led_is_answered_by_a_title_of_that_office_not_by_any_title(tmp_path
     assert a.abstained, a.text  # Ann Roe outlined a plan: her office is not the Dorn Forces'
     a = engine.answer("Who runs the harbour authority's evacuation in Brill?")
     assert not a.abstained and "Lise Moor" in a.text, a.notes
+
+
+def test_a_value_said_where_the_subject_is_named_answers_before_one_said_of_something_near_it(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "city.txt": "City news\n\nThe final assault on the city of Dorn started on Monday.\n",
+        "quarter.txt": "Quarter news\n\nThe army launched the offensive on the Old Quarter in western Dorn on 3 May.\n",
+    })
+    engine.calibration = replace(CAL, max_missing=1.0, conflict_margin=0.2)
+    a = engine.answer("When did the assault on Dorn's Old Quarter start?")
+    assert "3 May" in a.text and "Monday" not in a.text, a.text  # the city of Dorn is not its Old Quarter
