@@ -37,6 +37,8 @@ _PARAPHRASES = (
         ),
         "displaced",
     ),
+    # "whom did they hold responsible for the blast": "an explosion that Iraq and the US blamed on ISIS"
+    (re.compile(r"\b(?:hold|holds|held|holding)\s+responsible\b", re.IGNORECASE), "blame"),
 )
 
 

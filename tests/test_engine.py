@@ -683,6 +683,9 @@ def test_a_phrase_the_articles_say_in_one_word_is_read_as_that_word(tmp_path: Pa
     assert not a.abstained and "4,000" in a.text, (a.text, a.notes)
     assert any("displaced" in n for n in a.notes), a.notes
     assert plain_words(engine.corpus, "Who was driven out of his home?") == "Who was displaced?"
+    (tmp_path / "blame").mkdir()
+    blamed = _engine(tmp_path / "blame", {"fire.txt": "Fire news\n\nThe mill burned down in a fire that the council blamed on the Vell gang.\n"})
+    assert plain_words(blamed.corpus, "Whom did the council hold responsible for the fire?") == "Whom did the council blame for the fire?"
 
 
 def test_a_capital_that_stands_for_its_government_is_read_as_its_country(tmp_path: Path) -> None:
