@@ -40,8 +40,8 @@ _CLOCK = re.compile(r"(?<![\d:])(?<!\d{4}, )(?<!\d{4} )\d{1,2}:\d{2}(?::\d{2})?(
 
 
 def clock_values(text: str) -> list[Value]:
-    """Returns the running times in `text`, keyed without a leading zero ("02:27" -> "2:27")."""
-    return [Value("number", m.group(0), m.start(), m.end(), m.group(0).lstrip("0") or "0") for m in _CLOCK.finditer(text)]
+    """Returns the running times in `text`, keyed without a leading zero ("02:27" -> "2:27", "00:45" -> "0:45")."""
+    return [Value("number", m.group(0), m.start(), m.end(), re.sub(r"^0(?=\d)", "", m.group(0))) for m in _CLOCK.finditer(text)]
 
 
 # "how much water / ground": a mass is measured in a unit, not counted by its own noun

@@ -375,6 +375,7 @@ def test_a_headline_reads_with_its_byline(tmp_path: Path) -> None:
     # a video's caption reads with the running time under it; a byline's time of day is no running time
     _answers_from_span(engine, "How long is the drone video of the flooded harbour?", "04:10", "Drone video", "Port TV")
     assert [v.key for v in clock_values("04:10 - Source: Port TV")] == ["4:10"]
+    assert [v.key for v in clock_values("00:45 - Source: Port TV")] == ["0:45"]
     assert clock_values("Jan Kos | 3 March, 2021, 10:15") == []
     _answers_from_span(engine, "Who wrote the report on the harbour reopening after the winter storm?", "Jan Kos", "Harbour reopens", "10:15")
     # a byline names the article's author without the word: the role asked for is there
