@@ -12,7 +12,6 @@ from qa.candidates import Candidate
 from qa.names import asked_about, body_like, body_phrases, names_subject, role_terms, subject_name, title_terms
 from qa.passages import (
     ASKS_SPEAKER,
-    QUESTION_WORDS,
     back_span,
     byline_unit,
     coverage,
@@ -98,9 +97,9 @@ def judge(
         # "who designed the minaret": a name in a passage where nothing is designed did not. "Who runs the
         # UN effort" asks for an office's holder, whom a title names ("Lise Grande, the UN coordinator")
         verbs = [v for v in asked_verbs(question) if act_of(v[0]) not in OFFICE]
-        office = {act_of(t) for t, _ in asked_verbs(question)} & OFFICE
+        office = acts & OFFICE
         # what the office is of: "Who runs the UN's humanitarian effort in Iraq?" -> UN, humanitarian, effort, Iraq
-        office_of = set(terms(question)) - QUESTION_WORDS - {t for t in terms(question) if act_of(t) in OFFICE}
+        office_of = {t for t in weights if act_of(t) not in OFFICE}
     else:
         office, office_of = set(), set()
     # the acts a who-question names, in its subordinate clause and after "ready to" too: "Who fought alongside
