@@ -122,12 +122,23 @@ def decide_ungated(kind: str, cands: list[Candidate], cal: Calibration) -> Asses
         # where: a place need not be a name ("on a couch", "in civilian areas"), so a where-question's
         # passage may answer with less of the question's words than a who-question's
         fallback = cal.place_fallback if kind == "place" else cal.name_fallback
-        named_close = any(c.relevance >= ok[0].relevance - cal.conflict_margin for c in typed)
+        # measured against the best passage that could answer: "recaptured their first neighborhood" says
+        # nothing of which, so a name said a little further down ("liberated al-Farouq al-Awla neighborhood") is close
+        # (a who-question's passage that names no one is no such measure: "Who ordered the bombardment": a name
+        # far below "The offensive was launched with a massive artillery bombardment" ordered nothing)
+        ref = next((c for c in ok if not c.unnamed), ok[0]) if kind == "place" else ok[0]
+        named_close = any(c.relevance >= ref.relevance - cal.conflict_margin for c in typed)
         lead = ok[0]
         if kind == "place" and not lead.located:
             # "where had the fighters dug in": of two passages about as relevant, the one that says where
             # ("dug in ... in the narrow streets"), not the one that only repeats the question ("had dug in and prepared")
             lead = _close_first(ok, cal.conflict_margin, lambda c: c.value is None and c.located) or lead
+        if kind == "place" and lead.missing > 0:
+            # "where did ISIS retreat to": of two passages about as relevant, the one that says the act asked
+            # about, and where ("forced to retreat to rural areas"), not "had lost its last stronghold in Iraq"
+            complete = _close_first(ok, cal.conflict_margin, lambda c: c.missing == 0 and c.located and c.value is None)
+            if complete is not None and complete.coverage >= fallback and not complete.unnamed:
+                return Assessment("fact", cands, False, support=[complete])
         if kind in ("person", "place") and lead.value is None and lead.coverage >= fallback and not lead.unnamed and not named_close:
             # "who led the operation": the passage holding every word of the question answers it
             # even when what it names is a group, not a person's name -- unless a passage about as

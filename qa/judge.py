@@ -24,7 +24,7 @@ from qa.passages import (
 from qa.pick import FORESEEN, HOW_LONG, YEAR, foreseen, pick_value
 from qa.retrieve import Corpus, Hit
 from qa.soft import SoftMatcher
-from qa.values import question_kind, values_of
+from qa.values import ASKS_WHICH_PLACE, question_kind, values_of
 from qa.verbs import (
     OFFICE,
     act_of,
@@ -57,6 +57,9 @@ _BYLINE_ROLES = frozenset(terms("author writer reporter journalist correspondent
 
 
 _ABOUT_BEFORE = 2  # sentences before a passage that may name what it is about
+
+
+_ASKS_WHICH_PLACE = re.compile(rf"\b{ASKS_WHICH_PLACE}\b", re.IGNORECASE)
 
 
 _ASKS_WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
@@ -112,6 +115,7 @@ def judge(
     years = set(YEAR.findall(question))
     how_long = kind == "number" and bool(HOW_LONG.search(question))
     asks_ahead = bool(FORESEEN.search(question))  # "how many were expected to flee"
+    which_place = kind == "place" and bool(_ASKS_WHICH_PLACE.search(question))
     cands = []
     for rank, h in enumerate(hits):
         text = corpus.text(h.unit)
@@ -182,6 +186,8 @@ def judge(
             # "he told Reuters": someone did it, unnamed; "who led the Shiite militias": a passage about the
             # militias that says no one led them
             unnamed = unnamed or _pronoun_agent(text, weights) or bool(acts and not {act_of(t) for t in terms(text)} & acts)
+        if kind == "place" and value is None and which_place:
+            unnamed = True  # "which neighborhood fell first": "recaptured their first neighborhood" does not say which
         located = kind == "place" and locative(text, asked)
         reasoned = (why and bool(_BECAUSE.search(text))) or (asks_words and quotes_words(text))
         ahead = value is not None and foreseen(text, value)

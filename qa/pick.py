@@ -178,8 +178,11 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
                 vals = [v for v in vals if _PLACED.search(text, max(0, v.start - _PLACED_CHARS), v.start) or _dateline(text, v)]
     if kind == "date":
         vals = [v for v in vals if _date_fits(v.key, question)]
-        if not _BY_WHEN.search(question):
-            # "hoped to take Mosul by the end of 2016": a deadline, not when anything happened
+        # "hoped to take Mosul by the end of 2016": a deadline, not when anything happened; and "by when"
+        # asks for a deadline, not when something happened ("launched ... on Monday")
+        if _BY_WHEN.search(question):
+            vals = [v for v in vals if _UNTIL_DATE.search(text, 0, v.start)]
+        else:
             vals = [v for v in vals if not _BY_DATE.search(text, 0, v.start)]
         if not _ASKS_SAYING.search(question):
             # "... marks the end of the Daesh state," Abadi said in a statement on June 29: when it was said
@@ -231,8 +234,10 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
             if t not in weights or s <= lo or e > hi + 1:
                 continue
             if v.start <= s < v.end:
-                if t in roles:
-                    got[t] = 1.0  # the role asked for, in the name's title: "Prime Minister Haider al Abadi"
+                if t in roles or (kind in ("person", "place") and t in head):
+                    # the role asked for, in the name's title: "Prime Minister Haider al Abadi"; the kind of
+                    # place asked for, in its name: "which river" -> "the Tigris River"
+                    got[t] = 1.0
                 continue
             d = (v.start - e) / before if e <= v.start else (s - v.end) / after_chars
             got[t] = max(got.get(t, 0.0), 1.0 / (1.0 + max(d, 0.0)))
@@ -260,6 +265,10 @@ YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 _BY_DATE = re.compile(r"\b(?:by|until|till)\s+(?:the\s+(?:end|middle|start|beginning)\s+of\s+)?$", re.IGNORECASE)
+
+
+# "by when", "until when": the end of a span also answers ("from 2013 through the beginning of 2015")
+_UNTIL_DATE = re.compile(r"\b(?:by|until|till|through|up\s+to)\s+(?:the\s+(?:end|middle|start|beginning)\s+of\s+)?$", re.IGNORECASE)
 
 
 _BY_WHEN = re.compile(r"\b(?:by when|by what|until when|deadline)\b", re.IGNORECASE)

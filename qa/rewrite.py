@@ -39,6 +39,14 @@ _PARAPHRASES = (
     ),
     # "whom did they hold responsible for the blast": "an explosion that Iraq and the US blamed on ISIS"
     (re.compile(r"\b(?:hold|holds|held|holding)\s+responsible\b", re.IGNORECASE), "blame"),
+    # "what did ISIS try to pin the destruction on": "attempted to blame coalition airstrikes for its destruction"
+    (re.compile(r"\bpin(?:s|ned|ning)?\b(?=(?:\s+[\w’'-]+){1,6}\s+on\b)", re.IGNORECASE), "blame"),
+    # "where did ISIS fall back to": "forced to retreat to rural areas"
+    (re.compile(r"\b(?:fall|falls|fell|falling|pull|pulls|pulled|pulling)\s+back\b", re.IGNORECASE), "retreat"),
+    # "how many tunnels did the strikes knock out": "have destroyed ... 225 tunnels"
+    (re.compile(r"\b(?:knock|knocks|knocked|knocking|take|takes|took|taken|taking)\s+out\b", re.IGNORECASE), "destroy"),
+    # "the campaign to wipe out ISIS": "the ... campaign to eradicate ISIS"
+    (re.compile(r"\b(?:wipe|wipes|wiped|wiping|stamp|stamps|stamped|stamping)\s+out\b", re.IGNORECASE), "eradicate"),
 )
 
 

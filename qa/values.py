@@ -48,6 +48,8 @@ ROLES = (
     "diplomat|director|analyst|historian|writer|editor|company|firm|contractor"
 )
 DATE_ASK = r"\b(when|(what|which)( \w+)? (date|day|weekday|year|month|time)|since when)\b"  # "on what date", "when"
+# "which river", "what Old City neighborhood": a place asked for by its kind, which only its name answers
+ASKS_WHICH_PLACE = r"(?:which|what)(?: \w+){0,2} (?:city|town|country|river|neighbou?rhood|district|village|region|hospital)"
 _KIND_PATTERNS = [
     ("date", DATE_ASK),
     ("number", r"\b(how (many|much|old|long|large|big|far|often|tall|high|wide|deep|heavy)|how many"
@@ -56,7 +58,7 @@ _KIND_PATTERNS = [
      r"|what (did|does|do|will|would|could)( [\w’'-]+){0,8}? (pay|cost|spend))\b"),  # "what did the government pay"
     ("person", rf"\b(who|whom|whose|(which|what)( \w+){{0,2}} (official|person|chief|{ROLES})|name of the( \w+){{0,2}} (leader|commander|official|spokesman|minister|general|ambassador|mayor|governor|president|architect|author|founder)"
      r"|name of (the|a|an)( [\w’'-]+){1,3} who)\b"),
-    ("place", r"\b(where|(which|what)( \w+){0,2} (city|town|country|river|neighbou?rhood|district|village|region|hospital))\b"),
+    ("place", rf"\b(where|{ASKS_WHICH_PLACE})\b"),
 ]
 
 
@@ -174,13 +176,15 @@ def numbers(text: str) -> list[Value]:
 
 # ---------------------------------------------------------------------------- dates
 _MONTH = r"(?:{})".format("|".join(m.capitalize() for m in MONTHS))
+# the part of a month or year a date names: "late January", "the end of 2016" (the key is the month or year)
+_PART_OF_PERIOD = r"(?:early|mid|late)[\s-]+|(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+"
 _DATE = re.compile(
     rf"\b(?:(?P<md>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>(?:19|20)\d{{2}}))?"
     rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH}),?(?:\s+(?P<y2>(?:19|20)\d{{2}}))?"
-    rf"|(?:(?:early|mid|late)[\s-]+)?(?P<m3>{_MONTH})(?:,?\s+(?P<y3>(?:19|20)\d{{2}}))?"
+    rf"|(?:{_PART_OF_PERIOD})?(?P<m3>{_MONTH})(?:,?\s+(?P<y3>(?:19|20)\d{{2}}))?"
     rf"|(?P<wd>{'|'.join(w.capitalize() for w in WEEKDAYS)})"
     rf"|(?P<rel>[Ll]ast\s+(?:week|month|year|night|weekend)|[Ee]arlier\s+this\s+(?:week|month|year)|[Yy]esterday|[Aa]\s+(?:week|month|year)\s+ago)"
-    rf"|(?P<y4>(?:19|20)\d{{2}}))\b"
+    rf"|(?:{_PART_OF_PERIOD})?(?P<y4>(?:19|20)\d{{2}}))\b"
 )
 
 

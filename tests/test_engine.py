@@ -687,6 +687,13 @@ def test_a_phrase_the_articles_say_in_one_word_is_read_as_that_word(tmp_path: Pa
     (tmp_path / "blame").mkdir()
     blamed = _engine(tmp_path / "blame", {"fire.txt": "Fire news\n\nThe mill burned down in a fire that the council blamed on the Vell gang.\n"})
     assert plain_words(blamed.corpus, "Whom did the council hold responsible for the fire?") == "Whom did the council blame for the fire?"
+    assert plain_words(blamed.corpus, "What did the council pin the fire on?") == "What did the council blame the fire on?"
+    assert plain_words(blamed.corpus, "Did the pin hold?") == "Did the pin hold?"  # no "on": a pin, not pinning on
+    (tmp_path / "war").mkdir()
+    war = _engine(tmp_path / "war", {"war.txt": "War news\n\nThe gang was forced to retreat to the hills after strikes destroyed 20 boats in the campaign to eradicate it.\n"})
+    assert plain_words(war.corpus, "Where did the gang fall back to?") == "Where did the gang retreat to?"
+    assert plain_words(war.corpus, "How many boats did the strikes knock out?") == "How many boats did the strikes destroy?"
+    assert plain_words(war.corpus, "What campaign set out to wipe out the gang?") == "What campaign set out to eradicate the gang?"
 
 
 def test_a_capital_that_stands_for_its_government_is_read_as_its_country(tmp_path: Path) -> None:
@@ -823,3 +830,13 @@ def test_a_value_said_where_the_subject_is_named_answers_before_one_said_of_some
     engine.calibration = replace(CAL, max_missing=1.0, conflict_margin=0.2)
     a = engine.answer("When did the assault on Dorn's Old Quarter start?")
     assert "3 May" in a.text and "Monday" not in a.text, a.text  # the city of Dorn is not its Old Quarter
+
+
+def test_which_place_is_answered_by_its_name_not_by_a_passage_that_only_repeats_the_question(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "town.txt": "Town news\n\nThe first old town neighborhood fell to the guards on Monday, the council announced.\n\n"
+        "“Our men have freed the Vell Lane quarter and raised the flag over its houses,” the commander said in a statement.\n",
+        "mill.txt": MILL,
+    })
+    a = engine.answer("Which old town neighborhood fell to the guards first?")
+    assert not a.abstained and "Vell Lane" in a.text, (a.text, a.notes)

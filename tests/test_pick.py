@@ -31,6 +31,18 @@ def test_a_deadline_is_not_when_something_happened() -> None:
     assert pick_value(text, "date", "When did the port fall?")[0].text == "March 2017"
     assert pick_value("The army hoped to take the port by the end of 2016.", "date", "When did the army take the port?")[0] is None
     assert pick_value("The army hoped to take the port by the end of 2016.", "date", "By when did the army hope to take the port?")[0] is not None
+    # "by when" asks for a deadline or a span's end, not when something was done
+    assert pick_value("The army launched its final assault on the port on Monday.", "date", "By when did the army hope to take the port?")[0] is None
+    until = pick_value("The rebels gained ground from 2013 through the beginning of 2015.", "date", "Until when did the rebels gain ground?")[0]
+    assert until is not None and until.text == "the beginning of 2015"
+
+
+def test_the_kind_of_place_asked_for_in_a_name_fits_which() -> None:
+    text = "The left bank of the town, cut in half by the Vell River, is held by the guards."
+    value, fit = pick_value(text, "place", "Which river splits the town in two?")
+    assert value is not None and value.text == "Vell River"
+    assert fit >= 0.3, fit  # "river" is said by the name itself
+    assert pick_value(text, "place", "Where is the town split in two?")[1] < 0.3
 
 
 def test_an_organisation_that_reports_answers_who_reported() -> None:

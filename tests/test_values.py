@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.values import numbers, numbers_agree, question_kind
+from qa.values import dates, numbers, numbers_agree, question_kind
 
 
 def test_measures_asked_as_what_is_the_x_of_are_numbers() -> None:
@@ -31,3 +31,11 @@ def test_a_count_said_by_its_order_of_size_is_a_number_that_agrees_with_counts_i
     assert [v.text for v in found] == ["4,000", "thousands"]  # in the order the text gives them
     assert numbers_agree(found[1].key, found[0].key)  # 4,000 is thousands: no disagreement
     assert not numbers_agree(found[1].key, "200")
+
+
+def test_a_part_of_a_year_or_month_is_said_with_its_date() -> None:
+    found = [(v.text, v.key) for v in dates("They hoped to win by the end of 2016 and took the port in late January.")]
+    assert found == [("the end of 2016", "2016-?-?"), ("late January", "?-1-?")]
+    assert [v.text for v in dates("In the middle of March 2017, at the start of 2015")] == ["the middle of March 2017", "the start of 2015"]
+    # a which-place question is a place question
+    assert question_kind("Which Old City neighbourhood fell first?") == "place"
