@@ -45,6 +45,10 @@ _PARAPHRASES = (
     (re.compile(r"\b(?:fall|falls|fell|falling|pull|pulls|pulled|pulling)\s+back\b", re.IGNORECASE), "retreat"),
     # "how many tunnels did the strikes knock out": "have destroyed ... 225 tunnels"
     (re.compile(r"\b(?:knock|knocks|knocked|knocking|take|takes|took|taken|taking)\s+out\b", re.IGNORECASE), "destroy"),
+    # "who laid out the plan": "the campaign outlined by Secretary of Defense James Mattis"
+    (re.compile(r"\b(?:lay|lays|laid|laying)\s+out\b", re.IGNORECASE), "outline"),
+    # "which side will the forces go after": "Iraqi forces will target the left bank"
+    (re.compile(r"\b(?:go|goes|went|gone|going)\s+after\b", re.IGNORECASE), "target"),
     # "the campaign to wipe out ISIS": "the ... campaign to eradicate ISIS"
     (re.compile(r"\b(?:wipe|wipes|wiped|wiping|stamp|stamps|stamped|stamping)\s+out\b", re.IGNORECASE), "eradicate"),
 )

@@ -694,6 +694,10 @@ def test_a_phrase_the_articles_say_in_one_word_is_read_as_that_word(tmp_path: Pa
     assert plain_words(war.corpus, "Where did the gang fall back to?") == "Where did the gang retreat to?"
     assert plain_words(war.corpus, "How many boats did the strikes knock out?") == "How many boats did the strikes destroy?"
     assert plain_words(war.corpus, "What campaign set out to wipe out the gang?") == "What campaign set out to eradicate the gang?"
+    (tmp_path / "plan").mkdir()
+    plan = _engine(tmp_path / "plan", {"plan.txt": "Plan news\n\nThe guards will target the left bank under the plan outlined by the mayor.\n"})
+    assert plain_words(plan.corpus, "Who laid out the plan?") == "Who outline the plan?"
+    assert plain_words(plan.corpus, "Which bank will the guards go after?") == "Which bank will the guards target?"
 
 
 def test_a_capital_that_stands_for_its_government_is_read_as_its_country(tmp_path: Path) -> None:

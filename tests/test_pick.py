@@ -33,6 +33,7 @@ def test_a_deadline_is_not_when_something_happened() -> None:
     assert pick_value("The army hoped to take the port by the end of 2016.", "date", "By when did the army hope to take the port?")[0] is not None
     # "by when" asks for a deadline or a span's end, not when something was done
     assert pick_value("The army launched its final assault on the port on Monday.", "date", "By when did the army hope to take the port?")[0] is None
+    assert pick_value("By June 2017, they had taken the port.", "date", "By which month of 2017 had they taken the port?")[0] is not None
     until = pick_value("The rebels gained ground from 2013 through the beginning of 2015.", "date", "Until when did the rebels gain ground?")[0]
     assert until is not None and until.text == "the beginning of 2015"
 
@@ -145,3 +146,11 @@ def test_a_counted_noun_said_in_another_word_of_its_group_fits_the_question() ->
     text = "Since the town was freed, 4,000 families have come home; 35,000 children have returned to school."
     value, fit = pick_value(text, "number", "How many pupils are back in class?")
     assert value is not None and value.key == "35000" and fit > 0.1, (value, fit)
+
+
+def test_a_place_said_by_its_noun_fits_a_question_that_says_its_adjective() -> None:
+    text = "Iraq captured east Mosul in late January."
+    value, fit = pick_value(text, "date", "When did Iraqi troops take the eastern half of Mosul?")
+    assert value is not None and value.text == "late January"
+    assert fit >= 0.2, fit  # "Iraq" and "east" say "Iraqi" and "eastern"
+    assert pick_value(text, "date", "When did Syrian troops take the western half of Mosul?")[1] < 0.2
