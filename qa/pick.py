@@ -102,7 +102,7 @@ _COUNTED_GROUPS = tuple(
         "fighters militants jihadists jihadis extremists insurgents combatants",
         "soldiers troops servicemen",
         "children kids pupils students schoolchildren",
-        "strikes airstrikes raids sorties",
+        "strikes airstrikes raids sorties bombings",
     )
 )
 

@@ -49,6 +49,11 @@ _PARAPHRASES = (
     (re.compile(r"\b(?:lay|lays|laid|laying)\s+out\b", re.IGNORECASE), "outline"),
     # "which side will the forces go after": "Iraqi forces will target the left bank"
     (re.compile(r"\b(?:go|goes|went|gone|going)\s+after\b", re.IGNORECASE), "target"),
+    # "how many bombing runs": "1,300 strikes"
+    (re.compile(r"\bbombing\s+(?:runs|raids|missions)\b", re.IGNORECASE), "strikes"),
+    # "what share did it hold at its height": "it held 40 percent of Iraq at its peak"
+    # (only after "at": "the height of the minaret" is a measure)
+    (re.compile(r"\bat\s+(?:its|their|the)\s+(?:height|zenith|high point|apex)\b", re.IGNORECASE), "at its peak"),
     # "the campaign to wipe out ISIS": "the ... campaign to eradicate ISIS"
     (re.compile(r"\b(?:wipe|wipes|wiped|wiping|stamp|stamps|stamped|stamping)\s+out\b", re.IGNORECASE), "eradicate"),
 )

@@ -698,6 +698,11 @@ def test_a_phrase_the_articles_say_in_one_word_is_read_as_that_word(tmp_path: Pa
     plan = _engine(tmp_path / "plan", {"plan.txt": "Plan news\n\nThe guards will target the left bank under the plan outlined by the mayor.\n"})
     assert plain_words(plan.corpus, "Who laid out the plan?") == "Who outline the plan?"
     assert plain_words(plan.corpus, "Which bank will the guards go after?") == "Which bank will the guards target?"
+    (tmp_path / "peak").mkdir()
+    peak = _engine(tmp_path / "peak", {"peak.txt": "Peak news\n\nAt its peak the gang held 40 percent of the valley after 300 strikes.\n"})
+    assert plain_words(peak.corpus, "How much did the gang hold at its height?") == "How much did the gang hold at its peak?"
+    assert plain_words(peak.corpus, "What was the height of the wall?") == "What was the height of the wall?"
+    assert plain_words(peak.corpus, "How many bombing runs were flown?") == "How many strikes were flown?"
 
 
 def test_a_capital_that_stands_for_its_government_is_read_as_its_country(tmp_path: Path) -> None:
