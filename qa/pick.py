@@ -216,8 +216,9 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
         if counted:
             kept = []
             for v in vals:
-                after = [(w, _counted_term(w, t)) for s, _, w, t in words if s >= v.end][:2]
-                if any(t in counted for _, t in after) or (
+                # "191,000 Moslawis" counts people, and Moslawis when the question asks for them by that name
+                after = [(w, _counted_term(w, t), t) for s, _, w, t in words if s >= v.end][:2]
+                if any(t in counted or own in counted for _, t, own in after) or (
                     (not after or _implicit_unit(after[0][0])) and counted & sentence_terms
                 ):
                     kept.append(v)

@@ -13,17 +13,23 @@ from qa.retrieve import Corpus
 _NAME_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:of\s+|for\s+|the\s+|and\s+)*[A-Z][\w’'-]*)+")
 
 
+_OPENER = re.compile(r"(?:(?:Which|What|Who|Whom|Whose|When|Where|Why|How|Did|Does|Do|Is|Are|Was|Were|Has|Have|Had|In|On|At|By|For|From|According)\s+)+")
+
+
 def abbreviate(corpus: Corpus, question: str) -> str:
     """Returns the question with each name of three or more capitalised words that the articles
     know only by its initials written as those initials ("Operation Inherent Resolve" -> "OIR").
     Shorter names are left alone: two initials too often spell some other word."""
 
     def short(m: re.Match[str]) -> str:
-        words = [w for w in m.group(0).split() if re.fullmatch(NAME_WORD, w)]
+        # "Which Operation Inherent Resolve spokesman": the question word that opens the question is no part of the name
+        opener = _OPENER.match(m.group(0))
+        head, name = (m.group(0)[: opener.end()], m.group(0)[opener.end() :]) if opener else ("", m.group(0))
+        words = [w for w in name.split() if re.fullmatch(NAME_WORD, w)]
         initials = "".join(w[0] for w in words)
-        known = all(t in corpus.keyword.vocab for t in terms(m.group(0)))
+        known = all(t in corpus.keyword.vocab for t in terms(name))
         abbreviation = terms(initials)
-        return initials if len(words) >= 3 and not known and abbreviation and abbreviation[0] in corpus.keyword.vocab else m.group(0)
+        return head + initials if len(words) >= 3 and not known and abbreviation and abbreviation[0] in corpus.keyword.vocab else m.group(0)
 
     return _NAME_RUN.sub(short, question)
 

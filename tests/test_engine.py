@@ -359,6 +359,8 @@ def test_a_year_in_a_date_question_rules_out_other_years(newsroom: Engine) -> No
 
 def test_a_long_name_the_articles_abbreviate_is_read_as_its_abbreviation(newsroom: Engine) -> None:
     assert abbreviate(newsroom.corpus, "Who speaks for Operation Clear Harbour?") == "Who speaks for OCH?"
+    # the question word before the name is no part of it
+    assert abbreviate(newsroom.corpus, "Which Operation Clear Harbour spokesman spoke?") == "Which OCH spokesman spoke?"
     assert abbreviate(newsroom.corpus, "Who is Jan Novak Anna Kowal?") == "Who is Jan Novak Anna Kowal?"  # spelled out
     a = newsroom.answer("Which spokesman for Operation Clear Harbour said the harbour would reopen?")
     assert not a.abstained and "Ann Ray" in a.text, a.notes

@@ -146,6 +146,9 @@ def test_a_counted_noun_said_in_another_word_of_its_group_fits_the_question() ->
     text = "Since the town was freed, 4,000 families have come home; 35,000 children have returned to school."
     value, fit = pick_value(text, "number", "How many pupils are back in class?")
     assert value is not None and value.key == "35000" and fit > 0.1, (value, fit)
+    # a demonym counts people, and itself: "How many Moslawis" is "191,000 Moslawis"
+    back = pick_value("Since then, 191,000 Moslawis have come back to their homes.", "number", "How many Moslawis have returned home?")[0]
+    assert back is not None and back.key == "191000"
     raids = pick_value("The jets flew 300 strikes over 40 days.", "number", "How many bombings did the jets carry out?")[0]
     assert raids is not None and raids.key == "300"
 
