@@ -164,6 +164,7 @@ def dated_verbs(question: str) -> list[tuple[str, str]]:
 
 _DID_SUBJECT_VERB = re.compile(r"^(?:[\w’'-]+\s+){1,4}?(?:did|do|does|will|would|could|can|should|might)\s+(?P<rest>.+)", re.IGNORECASE | re.DOTALL)
 _PARTICLES = frozenset(["out", "up", "off", "down", "back", "away"])
+_LIGHT_VERBS = frozenset(["go", "come", "make", "put", "do"])
 
 
 def counted_verbs(question: str) -> list[tuple[str, str]]:
@@ -183,7 +184,9 @@ def counted_verbs(question: str) -> list[tuple[str, str]]:
         # a phrasal verb ("knock out", "carry out") or one that governs another ("expect to be driven out") says
         # its act in other words than the article's: no check
         phrasal = after in ("to", *_PARTICLES) or (bool(head) and head[-1].lower() in _PARTICLES)
-        if not phrasal and len(head) >= 2 and head[-1].islower() and (t := terms(head[-1])) and all(t[0] != v for v, _ in verbs):
+        # a light verb says its act with the words after it: "how many strikes did the munitions go into"
+        light = bool(head) and head[-1].lower() in _LIGHT_VERBS
+        if not phrasal and not light and len(head) >= 2 and head[-1].islower() and (t := terms(head[-1])) and all(t[0] != v for v, _ in verbs):
             verbs.append((t[0], head[-1]))
     return verbs
 

@@ -6,7 +6,7 @@ import re
 
 from qa.names import body_like, body_phrases
 from qa.values import names
-from qa.verbs import acts_of, dated_verbs, does_verb, is_agent, verb_terms
+from qa.verbs import acts_of, counted_verbs, dated_verbs, does_verb, is_agent, verb_terms
 
 
 class WordSoft:
@@ -88,3 +88,9 @@ def test_a_doer_is_found_behind_a_passive_an_attempt_a_companion_or_the_body_it_
     assert _agents("Vellan forces target the quay near the camp of Dorn militias, preparing to take the port.", "seized") == []
     # a name after any preposition is governed, "since" too: "since Dorn Army was first driven out" drove nothing
     assert _agents("The guards held a mass since Dorn Army was first driven out.", "drove") == []
+
+
+def test_a_light_verb_says_no_act_of_its_own() -> None:
+    assert counted_verbs("How many strikes did the munitions go into?") == []
+    assert counted_verbs("How much water does each resident get per day?") == [("get", "get")]
+    assert [w for _, w in counted_verbs("How many tunnels did coalition aircraft find in the Old City?")] == ["find"]
