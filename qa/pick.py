@@ -103,6 +103,7 @@ _COUNTED_GROUPS = tuple(
         "soldiers troops servicemen",
         "children kids pupils students schoolchildren",
         "strikes airstrikes raids sorties bombings",
+        "munitions ordnance shells missiles rockets rounds",  # not "bombs": car bombs are no munitions
     )
 )
 

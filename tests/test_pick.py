@@ -149,6 +149,9 @@ def test_a_counted_noun_said_in_another_word_of_its_group_fits_the_question() ->
     # a demonym counts people, and itself: "How many Moslawis" is "191,000 Moslawis"
     back = pick_value("Since then, 191,000 Moslawis have come back to their homes.", "number", "How many Moslawis have returned home?")[0]
     assert back is not None and back.key == "191000"
+    ordnance = "The jets dropped 2,000 munitions and hit 40 car bombs."
+    assert pick_value(ordnance, "number", "How many rounds of ordnance did the jets drop?")[0].key == "2000"
+    assert pick_value(ordnance, "number", "How many car bombs did the jets hit?")[0].key == "40"
     raids = pick_value("The jets flew 300 strikes over 40 days.", "number", "How many bombings did the jets carry out?")[0]
     assert raids is not None and raids.key == "300"
 
