@@ -295,7 +295,12 @@ _SAID_ON = re.compile(rf"\b(?:{SAID})\b(?:[^\S\n]+(?!and\b|but\b|that\b)[\w’'.
 _SAID_WINDOW = 80
 
 
-_ASKS_SAYING = re.compile(rf"\b(?:{ASKS_SAID})\b", re.IGNORECASE)
+# "when did the Pentagon give its figure": a figure given is a figure said
+_ASKS_SAYING = re.compile(
+    rf"\b(?:{ASKS_SAID})\b|\b(?:give|gave|given|release[ds]?|publish(?:ed)?|issue[ds]?)\s+(?:its|their|his|her|the)\s+"
+    r"(?:figures?|count|tally|estimates?|toll|numbers?)\b",
+    re.IGNORECASE,
+)
 
 
 _ASKS_MONTH = re.compile(r"\b(?:which|what) month\b", re.IGNORECASE)

@@ -122,6 +122,10 @@ def test_a_date_after_the_verb_of_saying_dates_the_saying() -> None:
     # "State" in a name asks about no saying
     said = "“The port is ours,” the Free State said in an official statement on June 29."
     assert pick_value(said, "date", "When did the Free State take the port?")[0] is None
+    # a figure given is a figure said
+    toll = "In the port, 98 raiders had been killed, the ministry reported on June 29."
+    assert pick_value(toll, "date", "When did the ministry give its figure of 98 raiders killed?")[0] is not None
+    assert pick_value(toll, "date", "When were 98 raiders killed in the port?")[0] is None
 
 
 def test_a_part_of_a_counted_whole_is_counted_by_the_whole_noun() -> None:
