@@ -59,7 +59,13 @@ _PARAPHRASES = (
     (re.compile(r"\bbombing\s+(?:runs|raids|missions)\b", re.IGNORECASE), "strikes"),
     # "what share did it hold at its height": "it held 40 percent of Iraq at its peak"
     # (only after "at": "the height of the minaret" is a measure)
-    (re.compile(r"\bat\s+(?:its|their|the)\s+(?:height|zenith|high point|apex)\b", re.IGNORECASE), "at its peak"),
+    (re.compile(r"\bat\s+(?:its|their|the|(?:the\s+)?[\w-]+[’']s?)\s+(?:height|zenith|high\s+point|apex)\b", re.IGNORECASE), "at its peak"),
+    # "how many were left dead": "980 militants have been killed"
+    (re.compile(r"\b(?:left|leaving|leaves)\s+dead\b", re.IGNORECASE), "killed"),
+    # "when did the operation get under way": "launched a major offensive"
+    (re.compile(r"\b(?:get|gets|got|gotten|getting)\s+under\s*way\b", re.IGNORECASE), "start"),
+    # "how many boats were put out of action": "have destroyed ... 279 boats"
+    (re.compile(r"\b(?:put|puts|putting)\s+out\s+of\s+action\b", re.IGNORECASE), "destroyed"),
     # "the campaign to wipe out ISIS": "the ... campaign to eradicate ISIS"
     (re.compile(r"\b(?:wipe|wipes|wiped|wiping|stamp|stamps|stamped|stamping)\s+out\b", re.IGNORECASE), "eradicate"),
 )

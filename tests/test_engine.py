@@ -686,26 +686,31 @@ def test_a_phrase_the_articles_say_in_one_word_is_read_as_that_word(tmp_path: Pa
     assert not a.abstained and "4,000" in a.text, (a.text, a.notes)
     assert any("displaced" in n for n in a.notes), a.notes
     assert plain_words(engine.corpus, "Who was driven out of his home?") == "Who was displaced?"
-    (tmp_path / "blame").mkdir()
-    blamed = _engine(tmp_path / "blame", {"fire.txt": "Fire news\n\nThe mill burned down in a fire that the council blamed on the Vell gang.\n"})
-    assert plain_words(blamed.corpus, "Whom did the council hold responsible for the fire?") == "Whom did the council blame for the fire?"
-    assert plain_words(blamed.corpus, "What did the council pin the fire on?") == "What did the council blame the fire on?"
-    assert plain_words(blamed.corpus, "Did the pin hold?") == "Did the pin hold?"  # no "on": a pin, not pinning on
-    (tmp_path / "war").mkdir()
-    war = _engine(tmp_path / "war", {"war.txt": "War news\n\nThe gang was forced to retreat to the hills after strikes destroyed 20 boats in the campaign to eradicate it.\n"})
-    assert plain_words(war.corpus, "Where did the gang fall back to?") == "Where did the gang retreat to?"
-    assert plain_words(war.corpus, "How many boats did the strikes knock out?") == "How many boats did the strikes destroy?"
-    assert plain_words(war.corpus, "What campaign set out to wipe out the gang?") == "What campaign set out to eradicate the gang?"
-    (tmp_path / "plan").mkdir()
-    plan = _engine(tmp_path / "plan", {"plan.txt": "Plan news\n\nThe guards will target the left bank under the plan outlined by the mayor.\n"})
-    assert plain_words(plan.corpus, "Who laid out the plan?") == "Who outline the plan?"
-    assert plain_words(plan.corpus, "Which bank will the guards go after?") == "Which bank will the guards target?"
-    (tmp_path / "peak").mkdir()
-    peak = _engine(tmp_path / "peak", {"peak.txt": "Peak news\n\nAt its peak the gang held 40 percent of the valley after 300 strikes.\n"})
-    assert plain_words(peak.corpus, "How much did the gang hold at its height?") == "How much did the gang hold at its peak?"
-    assert plain_words(peak.corpus, "What was the height of the wall?") == "What was the height of the wall?"
-    assert plain_words(peak.corpus, "How many bombing runs were flown?") == "How many strikes were flown?"
-
+    (tmp_path / "words").mkdir()
+    said = _engine(tmp_path / "words", {"war.txt": (
+        "War news\n\nThe mill burned down in a fire that the council blamed on the Vell gang. The gang was forced to retreat "
+        "to the hills after strikes destroyed 3 boats and killed 20 men in the campaign to eradicate it. The guards started "
+        "the raid and will target the left bank under the plan outlined by the mayor. At its peak the gang held 40 percent "
+        "of the valley.\n"
+    )})
+    for asked, read in [
+        ("Whom did the council hold responsible for the fire?", "Whom did the council blame for the fire?"),
+        ("What did the council pin the fire on?", "What did the council blame the fire on?"),
+        ("Did the pin hold?", "Did the pin hold?"),  # no "on": a pin, not pinning on
+        ("Where did the gang fall back to?", "Where did the gang retreat to?"),
+        ("How many boats did the strikes knock out?", "How many boats did the strikes destroy?"),
+        ("What campaign set out to wipe out the gang?", "What campaign set out to eradicate the gang?"),
+        ("Who laid out the plan?", "Who outline the plan?"),
+        ("Which bank will the guards go after?", "Which bank will the guards target?"),
+        ("How much did the gang hold at its height?", "How much did the gang hold at its peak?"),
+        ("What did it hold at the gang's high point?", "What did it hold at its peak?"),
+        ("What was the height of the wall?", "What was the height of the wall?"),  # a measure, not a time
+        ("How many bombing runs were flown?", "How many strikes were flown?"),
+        ("How many men were left dead?", "How many men were killed?"),
+        ("When did the raid get under way?", "When did the raid start?"),
+        ("How many boats were put out of action?", "How many boats were destroyed?"),
+    ]:
+        assert plain_words(said.corpus, asked) == read
 
 def test_a_capital_that_stands_for_its_government_is_read_as_its_country(tmp_path: Path) -> None:
     engine = _engine(tmp_path, {
