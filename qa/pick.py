@@ -278,11 +278,14 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
-_BY_DATE = re.compile(r"\b(?:by|until|till)\s+(?:the\s+(?:end|middle|start|beginning)\s+of\s+)?$", re.IGNORECASE)
+_PART_BEFORE = r"\s+(?:the\s+(?:end|middle|start|beginning)\s+of\s+)?$"  # "by the end of ...", "until ..."
+
+
+_BY_DATE = re.compile(rf"\b(?:by|until|till){_PART_BEFORE}", re.IGNORECASE)
 
 
 # "by when", "until when": the end of a span also answers ("from 2013 through the beginning of 2015")
-_UNTIL_DATE = re.compile(r"\b(?:by|until|till|through|up\s+to)\s+(?:the\s+(?:end|middle|start|beginning)\s+of\s+)?$", re.IGNORECASE)
+_UNTIL_DATE = re.compile(rf"\b(?:by|until|till|through|up\s+to){_PART_BEFORE}", re.IGNORECASE)
 
 
 _BY_WHEN = re.compile(r"\b(?:by when|by what|by which|until when|deadline)\b", re.IGNORECASE)

@@ -64,7 +64,7 @@ def pointed(corpus: Corpus, question: str) -> list[str]:
     described = pointer(question)
     if described is None:
         return []
-    ranked = sorted(fit(corpus, described).items(), key=lambda kv: -kv[1])
+    ranked = sorted(fit(corpus, described).items(), key=lambda kv: (-kv[1], kv[0]))  # ties by id: the same order in every process
     if not ranked or ranked[0][1] < MIN_FIT:
         return []
     best = ranked[0][1]

@@ -17,7 +17,7 @@ from qa.passages import coverage, locative
 from qa.pick import clock_values, foreseen, pick_value
 from qa.rewrite import abbreviate, plain_words
 from qa.settings import Settings
-from qa.sources import pointer
+from qa.sources import pointed, pointer
 from qa.values import question_kind, values_of
 from qa.verbs import counted_verbs
 
@@ -856,3 +856,12 @@ def test_which_place_is_answered_by_its_name_not_by_a_passage_that_only_repeats_
     })
     a = engine.answer("Which old town neighborhood fell to the guards first?")
     assert not a.abstained and "Vell Lane" in a.text, (a.text, a.notes)
+
+
+def test_articles_a_question_points_at_equally_come_in_the_same_order_every_time(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "zeta.txt": "Harbour report\n\nThe quay opened in 1990.\n",
+        "alpha.txt": "Harbour report\n\nThe quay closed in 2001.\n",
+        "mill.txt": MILL,
+    })
+    assert pointed(engine.corpus, "When did the quay open, according to the harbour report?") == ["alpha", "zeta"]
