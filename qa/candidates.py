@@ -31,6 +31,8 @@ class Candidate:
     # someone's own words to "how did X describe it" (“Their fictitious state has fallen.”)
     foreseen: bool = False  # its value is foreseen ("would be uprooted"), not said to have happened
     tense_fit: bool = True  # foreseen when the question asks what was expected, happened when it asks what happened
+    acts_asked: bool = True  # who-question: its value does the act asked ("ISIS, which had seized the city"), not
+    # only some act of its sentence ("Iraqi Security Forces ... initiated their assault" to "who held the Old City")
     rank: int = 0  # its place in the retrieval ranking
 
 

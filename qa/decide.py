@@ -31,7 +31,8 @@ def same_unit(kind: str, a: Candidate, b: Candidate) -> bool:
     return kind != "number" or _unit_word(a) == _unit_word(b)
 
 
-def _agree(kind: str, a: Value, b: Value) -> bool:
+def values_agree(kind: str, a: Value, b: Value) -> bool:
+    """Returns True when two values of the asked kind say the same (a range holds a number; a month holds its days)."""
     if kind == "number":
         return numbers_agree(a.key, b.key)
     if kind == "date":
@@ -154,6 +155,9 @@ def decide_ungated(kind: str, cands: list[Candidate], cal: Calibration) -> Asses
         # "how many were expected to be displaced": of values about as relevant, the one foreseen
         # ("would be uprooted") answers before one counted ("have been displaced"), and the other way round
         typed = _prefer(typed, cal.conflict_margin, lambda c: c.tense_fit)
+        # "who held the Old City": of names about as relevant, the one said to do it ("under ISIS control") answers
+        # before a body that only does something else ("Iraqi Security Forces ... initiated their assault")
+        typed = _prefer(typed, cal.conflict_margin, lambda c: c.acts_asked)
         # "when did the assault on Mosul's Old City start": of values about as relevant, one said where the
         # Old City is named answers before one said of the city of Mosul
         typed = _prefer(typed, cal.conflict_margin, lambda c: c.on_subject)
@@ -186,7 +190,7 @@ def decide_ungated(kind: str, cands: list[Candidate], cal: Calibration) -> Asses
         if c is not best and c.foreseen != best.foreseen:
             continue  # "862,000 have been displaced" and "one million would be uprooted": a forecast is no rival of a count
         for side in sides:
-            if side[0].value is not None and _agree(kind, side[0].value, c.value):
+            if side[0].value is not None and values_agree(kind, side[0].value, c.value):
                 if all(x.unit.doc_id != c.unit.doc_id for x in side):
                     side.append(c)
                 break

@@ -124,6 +124,7 @@ def judge(
         rel = dense_weight * dense + (1 - dense_weight) * cov
         value, fit = pick_value(text, kind, question, weights) if kind != "fact" else (None, 0.0)
         bylined = False
+        other_act = False
         if value is None and (kind in ("person", "date") or how_long) and (byline := byline_unit(corpus, h.unit)) is not None:
             # "who wrote" / "when was it published" / "how long is the video": the headline reads with its byline
             # (a caption with the running time under it)
@@ -178,7 +179,9 @@ def judge(
                 # and only by a body with a name of its own: "The Iraqi government had been working to evacuate
                 # civilians" says nothing of who negotiated their evacuation
                 its_acts = acts_of(text)
-                value = value or next((v for v in named_bodies if is_agent(v, text, its_acts)), None)
+                if value is None:
+                    value = next((v for v in named_bodies if is_agent(v, text, its_acts)), None)
+                    other_act = value is not None
             fit = cov if value is not None else 0.0
         if value is not None and kind in ("person", "place") and years and (dated := set(YEAR.findall(text))) and not dated & years:
             value, fit = None, 0.0  # "who captured Mosul in June 2014": "in June 2017, they had recaptured" is another event
@@ -193,7 +196,8 @@ def judge(
         ahead = value is not None and foreseen(text, value)
         cands.append(
             Candidate(
-                h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed, on_subject, located, reasoned, ahead, ahead == asks_ahead, rank
+                h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed, on_subject, located, reasoned, ahead, ahead == asks_ahead,
+                not other_act, rank,
             )
         )
     cands.sort(key=lambda c: -c.relevance)

@@ -39,6 +39,14 @@ HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
 _CLOCK = re.compile(r"(?<![\d:])(?<!\d{4}, )(?<!\d{4} )\d{1,2}:\d{2}(?::\d{2})?(?![\d:])")
 
 
+# a span said in its unit alone: "could last weeks, possibly months", "took years"
+_SPAN_UNIT = r"(?:(?:several|many|some|a\s+few)\s+)?(?:hours|days|weeks|months|years|decades)"
+_UNCOUNTED_SPAN = re.compile(
+    rf"\b(?:last(?:s|ed|ing)?|take[sn]?|took|taking|for|within)\s+(?P<span>{_SPAN_UNIT}(?:,?\s+(?:possibly|perhaps|maybe|or|if\s+not)\s+(?:even\s+)?{_SPAN_UNIT})?)\b",
+    re.IGNORECASE,
+)
+
+
 def clock_values(text: str) -> list[Value]:
     """Returns the running times in `text`, keyed without a leading zero ("02:27" -> "2:27", "00:45" -> "0:45")."""
     return [Value("number", m.group(0), m.start(), m.end(), re.sub(r"^0(?=\d)", "", m.group(0))) for m in _CLOCK.finditer(text)]
@@ -76,6 +84,11 @@ def _dateline(text: str, v: Value) -> bool:
 
 
 _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re.IGNORECASE)
+
+
+# the kinds of place a name can say it is: "the Tigris River", "the Old City"
+_PLACE_KINDS = frozenset(terms("city town country village river province district region neighborhood neighbourhood hospital street"))
+_WHICH_PLACE = re.compile(r"\b(?:which|what)((?:\s+[\w’'-]+){1,3})", re.IGNORECASE)
 
 
 _OF_NAME = re.compile(r"\bof\s+(?:the\s+)?([A-Z][\w’'-]*)")  # the whole a share is of: "of Iraq", "of Iraq's land"
@@ -169,6 +182,13 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
     if kind == "number" and HOW_LONG.search(question) and (clocks := clock_values(text)):
         # "how long is the video": its running time, not the numbers either side of the colon
         vals = [v for v in vals if not any(c.start <= v.start < c.end for c in clocks)] + clocks
+    if kind == "number" and HOW_LONG.search(question):
+        # "how long might the battle take": "could last weeks, possibly months" is a span without a number
+        vals += [
+            Value("number", m.group("span"), m.start("span"), m.end("span"), m.group("span").lower())
+            for m in _UNCOUNTED_SPAN.finditer(text)
+            if not any(v.start < m.end() and m.start() < v.end for v in vals)
+        ]
     asked = set(terms(question))
     weights = weights or {t: 1.0 for t in asked}
     total = sum(weights.values()) or 1.0
@@ -184,6 +204,9 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
             vals += [b for b in body_phrases(text) if SPEECH.match(text, b.end) and not asked_about(b, asked)]
         else:
             vals = [v for v in vals if not DEMONYM.match(v.text) and place_like(v)]
+            if asked_kind := _PLACE_KINDS & set(terms(" ".join(_WHICH_PLACE.findall(question)))):
+                # "which country's special forces": the "Old City" is a place of another kind
+                vals = [v for v in vals if not (kinds := _PLACE_KINDS & set(terms(v.text.split()[-1]))) or kinds & asked_kind]
             if _ASKS_WHERE.match(question):
                 # "where have militants reinforced positions": "hoped to take Mosul" names a place, but not where
                 vals = [v for v in vals if _PLACED.search(text, max(0, v.start - _PLACED_CHARS), v.start) or _dateline(text, v)]

@@ -61,6 +61,11 @@ _PHRASES = (
     (r"(?:get|gets|got|gotten|getting)\s+under\s*way", "start"),
     # "how many boats were put out of action": "have destroyed ... 279 boats"
     (r"(?:put|puts|putting)\s+out\s+of\s+action", "destroyed"),
+    # "how many militants are left in Mosul": "a couple of hundred ISIS fighters remain in Mosul" (only where
+    # somewhere follows: "were left homeless" is no remaining)
+    (r"(?:is|are|was|were|be|been|being)\s+(?:still\s+)?left(?=\s+(?:in|inside|within|behind|at|on)\b|\s*\?)", "remain"),
+    # "which church did the militants torch": "the Church of the Immaculate Conception was burned"
+    (r"torch(?:es|ed|ing)?|set(?:s|ting)?\s+fire\s+to", "burned"),
     # "the campaign to wipe out ISIS": "the ... campaign to eradicate ISIS"
     (r"(?:wipe|wipes|wiped|wiping|stamp|stamps|stamped|stamping)\s+out", "eradicate"),
 )

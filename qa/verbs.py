@@ -60,6 +60,9 @@ def is_agent(v: Value, text: str, acts: set[str]) -> bool:
     if one_word and not v.text.isupper() and not text[: v.start].strip(" “\"'"):
         return False  # a sentence's capitalised first word need be no name: "Fishing boats left the harbour"
     after = text[v.end :]
+    if _UNDER.search(text, 0, v.start) and _HELD_BY.match(after):
+        # "a neighborhood that had been under ISIS control for nearly three years": ISIS held it
+        return bool({act_of(t) for t in terms("hold control rule occupy")} & acts)
     if passive := _PASSIVE_BY.search(text, 0, v.start):
         # "Assisted by airstrikes from the US-led coalition, the SDF ...": the coalition assisted
         return any(act_of(t) in acts for t in terms(passive.group(1))[:1])
@@ -81,6 +84,11 @@ def is_agent(v: Value, text: str, acts: set[str]) -> bool:
 
 # the doer of a passive: "backed by the US-led coalition", "Assisted by airstrikes from the coalition"
 _PASSIVE_BY = re.compile(r"\b([A-Za-z][a-z]{2,}ed)\s+by\s+(?:[\w’'-]+\s+){0,3}?(?:(?:from|of)\s+)?(?:the\s+)?(?:[\w.]+-(?:led|backed)\s+)?$")
+
+
+# the holder of a place under its control: "under ISIS control", "under the group's rule"
+_UNDER = re.compile(r"\bunder\s+(?:the\s+)?$", re.IGNORECASE)
+_HELD_BY = re.compile(r"^(?:[’']s?)?\s+(?:control|rule|occupation)\b", re.IGNORECASE)
 
 
 # a possessive's attempt: "ISIS’ attempts to deter", "the coalition's efforts to retake"

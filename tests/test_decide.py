@@ -54,3 +54,13 @@ def test_which_place_is_measured_against_the_best_passage_that_could_name_it() -
     # a passage that could answer, far more relevant than the one naming a place, answers before it
     could = replace(first, unnamed=False)
     assert decide("place", [could, named], cal).support[0] is could
+
+
+def test_of_names_about_as_relevant_the_one_said_to_do_the_act_answers_who() -> None:
+    cal = Calibration(min_relevance=0.3, min_coverage=0.0, min_fit=0.1, conflict_margin=0.1)
+    other = _place(0, "Months after Vell Guards began their assault, the troops neared the quay.", 0.69, "Vell Guards", fit=0.7, acts_asked=False)
+    held = _place(1, "The quay had been under Dorn Army control for three years.", 0.62, "Dorn Army", fit=0.7)
+    a = decide("person", [other, held], cal)
+    assert not a.abstain and a.support[0] is held
+    # far less relevant, the one said to do it does not answer before
+    assert decide("person", [other, replace(held, relevance=0.5)], cal).support[0] is other

@@ -691,7 +691,7 @@ def test_a_phrase_the_articles_say_in_one_word_is_read_as_that_word(tmp_path: Pa
         "War news\n\nThe mill burned down in a fire that the council blamed on the Vell gang. The gang was forced to retreat "
         "to the hills after strikes destroyed 3 boats and killed 20 men in the campaign to eradicate it. The guards started "
         "the raid and will target the left bank under the plan outlined by the mayor. At its peak the gang held 40 percent "
-        "of the valley.\n"
+        "of the valley. A few men remain in the hills.\n"
     )})
     for asked, read in [
         ("Whom did the council hold responsible for the fire?", "Whom did the council blame for the fire?"),
@@ -709,6 +709,11 @@ def test_a_phrase_the_articles_say_in_one_word_is_read_as_that_word(tmp_path: Pa
         ("How many men were left dead?", "How many men were killed?"),
         ("When did the raid get under way?", "When did the raid start?"),
         ("How many boats were put out of action?", "How many boats were destroyed?"),
+        ("How many men were left in the hills?", "How many men remain in the hills?"),
+        ("How many men are still left?", "How many men remain?"),
+        ("How many men were left homeless?", "How many men were left homeless?"),  # no remaining
+        ("Which mill did the gang torch?", "Which mill did the gang burned?"),
+        ("Did the gang set fire to the mill?", "Did the gang burned the mill?"),
     ]:
         assert plain_words(said.corpus, asked) == read
 
@@ -865,3 +870,24 @@ def test_articles_a_question_points_at_equally_come_in_the_same_order_every_time
         "mill.txt": MILL,
     })
     assert pointed(engine.corpus, "When did the quay open, according to the harbour report?") == ["alpha", "zeta"]
+
+
+def test_another_article_that_states_the_answers_number_in_much_the_same_words_is_the_other_side(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "flood.txt": "Flood news\n\nAn estimated 9,000 people have been displaced from Vell ever since the flood began in spring.\n",
+        "camp.txt": "Vell camp report\n\nMore than 7,000 people have been displaced since the rains began, and the agency warned of more.\n",
+        "mill.txt": MILL,
+    })
+    # only passages about as relevant as the best, or whose value fits the question as well, would be sides
+    engine.calibration = replace(CAL, conflict_margin=0.0, side_fit=1.01)
+    a = engine.answer("How many people have been displaced from Vell by the flood?")
+    assert a.conflicts and {s.value for s in a.conflicts[0].sides} == {"9,000", "7,000"}, a.text
+    # a number said of something else is no side
+    (tmp_path / "fair").mkdir()
+    fair = _engine(tmp_path / "fair", {
+        "flood.txt": "Flood news\n\nAn estimated 9,000 people have been displaced from Vell ever since the flood began in spring.\n",
+        "fair.txt": "Vell fair report\n\nSome 7,000 people attended the spring fair in Vell, the organisers said.\n",
+    })
+    fair.calibration = replace(CAL, conflict_margin=0.0, side_fit=1.01)
+    b = fair.answer("How many people have been displaced from Vell by the flood?")
+    assert not b.abstained and not b.conflicts and "9,000" in b.text, b.text

@@ -166,3 +166,22 @@ def test_a_place_said_by_its_noun_fits_a_question_that_says_its_adjective() -> N
     assert value is not None and value.text == "late January"
     assert fit >= 0.2, fit  # "Iraq" and "east" say "Iraqi" and "eastern"
     assert pick_value(text, "date", "When did Syrian troops take the western half of Mosul?")[1] < 0.2
+
+
+def test_how_long_is_answered_by_a_span_said_in_its_unit_alone() -> None:
+    text = "Officials estimate the siege could last weeks, possibly months."
+    value = pick_value(text, "number", "How long might the siege take?")[0]
+    assert value is not None and value.text == "weeks, possibly months"
+    assert pick_value(text, "number", "How many officials gave an estimate?")[0] is None  # counts nothing
+    # a span with a number is read as that number, not again as a bare unit
+    value = pick_value("The quarter was held for nearly three years.", "number", "How long was the quarter held?")[0]
+    assert value is not None and value.text == "three"
+
+
+def test_a_name_that_says_another_kind_of_place_does_not_answer_which() -> None:
+    text = "Guards from the Old Town took the Vell River crossing."
+    assert pick_value(text, "place", "Which country's guards took the crossing?")[0] is None
+    town = pick_value(text, "place", "Which town did the guards come from?")[0]
+    assert town is not None and town.text == "Old Town"
+    river = pick_value(text, "place", "Which river's crossing did the guards take?")[0]
+    assert river is not None and river.text == "Vell River"

@@ -86,6 +86,10 @@ def test_a_doer_is_found_behind_a_passive_an_attempt_a_companion_or_the_body_it_
     assert _agents(both, "converging") == ["Vellan forces", "Dorn Militia allies"]
     assert _agents("Vellan forces target the quay, and an army of Dorn militias is preparing to take the port.", "seized") == ["Dorn militias"]
     assert _agents("Vellan forces target the quay near the camp of Dorn militias, preparing to take the port.", "seized") == []
+    # the holder of a place under its control holds it; a name under some other noun holds nothing
+    assert _agents("The quarter had been under Dorn Army control for three years.", "held") == ["Dorn Army"]
+    assert _agents("The quarter had been under the Dorn Army’s rule for three years.", "ruled") == ["Dorn Army’s"]
+    assert _agents("The quarter had been under Dorn Army fire for three years.", "held") == []
     # a name after any preposition is governed, "since" too: "since Dorn Army was first driven out" drove nothing
     assert _agents("The guards held a mass since Dorn Army was first driven out.", "drove") == []
 
