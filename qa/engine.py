@@ -7,6 +7,7 @@ call from several threads.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import replace
 
@@ -27,6 +28,9 @@ from qa.sources import pointed
 from qa.types import Answer, Conflict, ConflictSide, Quote
 
 log = logging.getLogger(__name__)
+
+
+_ASKS_TITLE = re.compile(r"\b(?:headlines?|titles?|titled|headed)\b", re.IGNORECASE)
 
 
 class Engine:
@@ -139,7 +143,12 @@ class Engine:
         are then limited to."""
         within = pointed(self.corpus, question)
         n = max(self.pool(k), self.settings.rival_candidates)
-        return retrieve(self.corpus, self.embedder, question, k=n, within=within), within
+        hits = retrieve(self.corpus, self.embedder, question, k=n, within=within)
+        if within and not _ASKS_TITLE.search(question):
+            # the article was found by its title ("per the report on ISIS losing ground"): the title itself,
+            # which holds the question's description of the article, answers nothing asked of the article
+            hits = [h for h in hits if self.corpus.text(h.unit).strip() != self.corpus.docs[h.unit.doc_id].title.strip()]
+        return hits, within
 
     def probes(self, a: Assessment) -> list[list[Hit]]:
         """Returns, for each side of a conflict, the passages a search with that side's own passage finds."""

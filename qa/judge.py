@@ -76,6 +76,20 @@ _ASKS_WORDS = re.compile(r"^\s*(?:how|what)\b.*\b(?:describ\w*|characteri[sz]\w*
 _QUOTATION = re.compile(r"“([^”]*)”|\"([^\"]*)\"|‘([^’]*)’")
 
 
+# a part of a named place by its direction: "west Mosul", "eastern Mosul"
+_PART_OF_PLACE = re.compile(r"\b(north|south|east|west)(?:ern)?\s+([A-Z][\w’'-]*)", re.IGNORECASE)
+
+
+def other_part(question: str, text: str) -> bool:
+    """Returns True when `text` names only other parts of a place whose part the question names: "west Mosul"
+    asked, "eastern Mosul" said."""
+    asked = {(d.lower(), p) for d, p in _PART_OF_PLACE.findall(question) if p[0].isupper()}
+    said = {(d.lower(), p) for d, p in _PART_OF_PLACE.findall(text) if p[0].isupper()}
+    places = {p for _, p in asked}
+    said = {(d, p) for d, p in said if p in places}
+    return bool(said) and not said & asked
+
+
 def asks_for_words(question: str) -> bool:
     """Returns True when a question asks for the words someone used: "How did the prime minister characterise it?"."""
     return bool(_ASKS_WORDS.search(question))
@@ -183,6 +197,8 @@ def judge(
                     value = next((v for v in named_bodies if is_agent(v, text, its_acts)), None)
                     other_act = value is not None
             fit = cov if value is not None else 0.0
+        if value is not None and other_part(question, text):
+            value, fit = None, 0.0  # "how many schools in west Mosul": "320 out of 400 schools" in eastern Mosul are others
         if value is not None and kind in ("person", "place") and years and (dated := set(YEAR.findall(text))) and not dated & years:
             value, fit = None, 0.0  # "who captured Mosul in June 2014": "in June 2017, they had recaptured" is another event
         if kind == "person" and value is None:

@@ -66,6 +66,8 @@ _PHRASES = (
     (r"(?:is|are|was|were|be|been|being)\s+(?:still\s+)?left(?=\s+(?:in|inside|within|behind|at|on)\b|\s*\?)", "remain"),
     # "which church did the militants torch": "the Church of the Immaculate Conception was burned"
     (r"torch(?:es|ed|ing)?|set(?:s|ting)?\s+fire\s+to", "burned"),
+    # "what would its fall bring to an end": "its fall would essentially end the Iraqi half of the caliphate"
+    (r"(?:bring|brings|brought|bringing|put|puts|putting)\s+(?:(?:[\w’'-]+\s+){1,4}?)?to\s+an\s+end", "end"),
     # "the campaign to wipe out ISIS": "the ... campaign to eradicate ISIS"
     (r"(?:wipe|wipes|wiped|wiping|stamp|stamps|stamped|stamping)\s+out", "eradicate"),
 )

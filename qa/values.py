@@ -56,7 +56,7 @@ _KIND_PATTERNS = [
      r"|what( (is|was|were|are))?( the)?( \w+)? (number|percentage|share|proportion|fraction|age|height|length|size|population|toll)"
      r"|(what|which)( \w+){0,3} (price|cost|budget)"
      r"|what (did|does|do|will|would|could)( [\w’'-]+){0,8}? (pay|cost|spend))\b"),  # "what did the government pay"
-    ("person", rf"\b(who|whom|whose|(which|what)( \w+){{0,2}} (official|person|chief|{ROLES})|name of the( \w+){{0,2}} (leader|commander|official|spokesman|minister|general|ambassador|mayor|governor|president|architect|author|founder)"
+    ("person", rf"\b(who|whom|whose|(which|what)( \w+){{0,2}} (official|person|chief|{ROLES})|name of the( [\w’'-]+){{0,4}} (official|chief|{ROLES})"
      r"|name of (the|a|an)( [\w’'-]+){1,3} who)\b"),
     ("place", rf"\b(where|{ASKS_WHICH_PLACE})\b"),
 ]
@@ -183,7 +183,8 @@ _DATE = re.compile(
     rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH}),?(?:\s+(?P<y2>(?:19|20)\d{{2}}))?"
     rf"|(?:{_PART_OF_PERIOD})?(?P<m3>{_MONTH})(?:,?\s+(?P<y3>(?:19|20)\d{{2}}))?"
     rf"|(?P<wd>{'|'.join(w.capitalize() for w in WEEKDAYS)})"
-    rf"|(?P<rel>[Ll]ast\s+(?:week|month|year|night|weekend)|[Ee]arlier\s+this\s+(?:week|month|year)|[Yy]esterday|[Aa]\s+(?:week|month|year)\s+ago)"
+    rf"|(?P<rel>[Ll]ast\s+(?:week|month|year|night|weekend)|[Ee]arlier\s+this\s+(?:week|month|year)|[Yy]esterday|[Aa]\s+(?:week|month|year)\s+ago"
+    rf"|[Tt]he\s+(?:beginning|start|end|middle)\s+of\s+(?:the|this|last)\s+(?:year|month|week))"
     rf"|(?:{_PART_OF_PERIOD})?(?P<y4>(?:19|20)\d{{2}}))\b"
 )
 

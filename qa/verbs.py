@@ -64,8 +64,10 @@ def is_agent(v: Value, text: str, acts: set[str]) -> bool:
         # "a neighborhood that had been under ISIS control for nearly three years": ISIS held it
         return bool({act_of(t) for t in terms("hold control rule occupy")} & acts)
     if passive := _PASSIVE_BY.search(text, 0, v.start):
-        # "Assisted by airstrikes from the US-led coalition, the SDF ...": the coalition assisted
-        return any(act_of(t) in acts for t in terms(passive.group(1))[:1])
+        # "Assisted by airstrikes from the US-led coalition, the SDF ...": the coalition assisted; in "led by
+        # the Iraqi Army's 9th Armored Division" the division led, not the army that has it
+        possessive = re.match(r"[’']s?\b", after) or v.text.endswith(("’s", "'s"))
+        return not possessive and any(act_of(t) in acts for t in terms(passive.group(1))[:1])
     if intent := _INTENT.match(after):
         # "ISIS’ attempts to deter its enemies": ISIS attempted, and would deter
         return any(act_of(t) in acts for w in intent.groups() for t in terms(w)[:1])
@@ -82,8 +84,8 @@ def is_agent(v: Value, text: str, acts: set[str]) -> bool:
     return any(act_of(t) in acts for w in clause.split()[:_AGENT_GAP] for t in terms(w)[:1])
 
 
-# the doer of a passive: "backed by the US-led coalition", "Assisted by airstrikes from the coalition"
-_PASSIVE_BY = re.compile(r"\b([A-Za-z][a-z]{2,}ed)\s+by\s+(?:[\w’'-]+\s+){0,3}?(?:(?:from|of)\s+)?(?:the\s+)?(?:[\w.]+-(?:led|backed)\s+)?$")
+# the doer of a passive: "backed by the US-led coalition", "Assisted by airstrikes from the coalition", "led by Iraqi forces"
+_PASSIVE_BY = re.compile(r"\b([A-Za-z][a-z]{2,}ed|led|held|fought|won|taken|given|driven|brought|sent|kept|built|caught|shot|beaten)\s+by\s+(?:[\w’'-]+\s+){0,3}?(?:(?:from|of)\s+)?(?:the\s+)?(?:[\w.]+-(?:led|backed)\s+)?$")
 
 
 # the holder of a place under its control: "under ISIS control", "under the group's rule"

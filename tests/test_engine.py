@@ -10,7 +10,7 @@ import pytest
 from index.keyword import terms
 from qa.calibration import Calibration
 from qa.engine import Engine
-from qa.judge import asks_for_words, judge, quotes_words
+from qa.judge import asks_for_words, judge, other_part, quotes_words
 from qa.llm import register_llm
 from qa.names import subject_name, unknown_names
 from qa.passages import coverage, locative
@@ -690,7 +690,7 @@ def test_a_phrase_the_articles_say_in_one_word_is_read_as_that_word(tmp_path: Pa
     said = _engine(tmp_path / "words", {"war.txt": (
         "War news\n\nThe mill burned down in a fire that the council blamed on the Vell gang. The gang was forced to retreat "
         "to the hills after strikes destroyed 3 boats and killed 20 men in the campaign to eradicate it. The guards started "
-        "the raid and will target the left bank under the plan outlined by the mayor. At its peak the gang held 40 percent "
+        "the raid and will target the left bank under the plan outlined by the mayor to end the feud. At its peak the gang held 40 percent "
         "of the valley. A few men remain in the hills.\n"
     )})
     for asked, read in [
@@ -713,6 +713,8 @@ def test_a_phrase_the_articles_say_in_one_word_is_read_as_that_word(tmp_path: Pa
         ("How many men are still left?", "How many men remain?"),
         ("How many men were left homeless?", "How many men were left homeless?"),  # no remaining
         ("Which mill did the gang torch?", "Which mill did the gang burned?"),
+        ("What would the raid bring to an end?", "What would the raid end?"),
+        ("What did the strikes bring the campaign to an end with?", "What did the strikes end with?"),
         ("Did the gang set fire to the mill?", "Did the gang burned the mill?"),
     ]:
         assert plain_words(said.corpus, asked) == read
@@ -891,3 +893,26 @@ def test_another_article_that_states_the_answers_number_in_much_the_same_words_i
     fair.calibration = replace(CAL, conflict_margin=0.0, side_fit=1.01)
     b = fair.answer("How many people have been displaced from Vell by the flood?")
     assert not b.abstained and not b.conflicts and "9,000" in b.text, b.text
+
+
+def test_the_title_an_article_was_found_by_answers_nothing_asked_of_it(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "fall.txt": "Rebels losing more ground in Vell\n\nThe fall of Vell would end the rebels' hold on the valley.\n",
+        "camp.txt": "Camp report\n\nAid workers counted 600 families in the camp near Vell.\n",
+    })
+    engine.calibration = replace(CAL, min_coverage=0.0, max_missing=1.0)
+    question = "What would the fall of Vell end, according to the report on rebels losing ground?"
+    a = engine.answer(question)
+    assert not a.abstained and "valley" in a.text, a.text
+    assert all("Rebels losing more ground" not in q.text for q in engine.passages(question, k=3))
+    # unless the title is asked for
+    titled = engine.passages("What is the headline of the report on rebels losing ground?", k=3)
+    assert any(q.text == "Rebels losing more ground in Vell" for q in titled)
+
+
+def test_a_passage_about_another_part_of_the_place_asked_about_gives_no_value() -> None:
+    assert other_part("How many schools in west Vell have reopened?", "Since eastern Vell was freed, 30 schools have reopened.")
+    assert not other_part("How many schools in west Vell have reopened?", "In western Vell, 12 schools have reopened.")
+    assert not other_part("How many schools in west Vell have reopened?", "30 schools have reopened, in eastern and western Vell.")
+    assert not other_part("How many schools have reopened?", "Since eastern Vell was freed, 30 schools have reopened.")
+    assert not other_part("How many schools in west Vell have reopened?", "Since eastern Dorn was freed, 30 schools have reopened.")

@@ -39,3 +39,11 @@ def test_a_part_of_a_year_or_month_is_said_with_its_date() -> None:
     assert [v.text for v in dates("In the middle of March 2017, at the start of 2015")] == ["the middle of March 2017", "the start of 2015"]
     # a which-place question is a place question
     assert question_kind("Which Old City neighbourhood fell first?") == "place"
+
+
+def test_a_part_of_the_current_year_is_a_relative_date_and_the_name_of_a_role_holder_asks_who() -> None:
+    found = [(v.text, v.key) for v in dates("Since the army took the port at the beginning of the year, 900 have returned.")]
+    assert found == [("the beginning of the year", "~the beginning of the year")]
+    assert question_kind("What was the name of the UN migration agency's spokesperson?") == "person"
+    assert question_kind("What was the name of the Pentagon chief?") == "person"
+    assert question_kind("What is the name of the mosque?") == "fact"

@@ -86,6 +86,9 @@ def test_a_doer_is_found_behind_a_passive_an_attempt_a_companion_or_the_body_it_
     assert _agents(both, "converging") == ["Vellan forces", "Dorn Militia allies"]
     assert _agents("Vellan forces target the quay, and an army of Dorn militias is preparing to take the port.", "seized") == ["Dorn militias"]
     assert _agents("Vellan forces target the quay near the camp of Dorn militias, preparing to take the port.", "seized") == []
+    # an irregular participle's doer; a possessive's is what it has
+    assert _agents("The raid on the quay has been led by Vellan forces.", "led") == ["Vellan forces"]
+    assert _agents("The raid was led by the Dorn Army's 9th Division.", "commanded") == []
     # the holder of a place under its control holds it; a name under some other noun holds nothing
     assert _agents("The quarter had been under Dorn Army control for three years.", "held") == ["Dorn Army"]
     assert _agents("The quarter had been under the Dorn Army’s rule for three years.", "ruled") == ["Dorn Army’s"]
