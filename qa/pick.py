@@ -207,6 +207,9 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
             if asked_kind := _PLACE_KINDS & set(terms(" ".join(_WHICH_PLACE.findall(question)))):
                 # "which country's special forces": the "Old City" is a place of another kind
                 vals = [v for v in vals if not (kinds := _PLACE_KINDS & set(terms(v.text.split()[-1]))) or kinds & asked_kind]
+            if not _ASKS_SAYING.search(question):
+                # "... Dillon wrote on Twitter": where it was said, not where anything asked happened
+                vals = [v for v in vals if not _SAID_ON.search(text, max(0, v.start - _SAID_WINDOW), v.start)]
             if _ASKS_WHERE.match(question):
                 # "where have militants reinforced positions": "hoped to take Mosul" names a place, but not where
                 vals = [v for v in vals if _PLACED.search(text, max(0, v.start - _PLACED_CHARS), v.start) or _dateline(text, v)]

@@ -185,3 +185,10 @@ def test_a_name_that_says_another_kind_of_place_does_not_answer_which() -> None:
     assert town is not None and town.text == "Old Town"
     river = pick_value(text, "place", "Which river's crossing did the guards take?")[0]
     assert river is not None and river.text == "Vell River"
+
+
+def test_where_something_was_said_is_not_where_anything_asked_happened() -> None:
+    text = "The guards have fled the quay, the captain wrote on Twitter."
+    assert pick_value(text, "place", "Where did the guards flee to?")[0] is None
+    said = pick_value(text, "place", "Where did the captain write about the guards?")[0]
+    assert said is not None and said.text == "Twitter"
