@@ -21,7 +21,7 @@ from qa.passages import (
     speaker_span,
     surface_words,
 )
-from qa.pick import FORESEEN, HOW_LONG, YEAR, foreseen, pick_value
+from qa.pick import FORESEEN, HOW_LONG, SAME_PLACE, YEAR, foreseen, pick_value
 from qa.retrieve import Corpus, Hit
 from qa.soft import SoftMatcher
 from qa.values import ASKS_WHICH_PLACE, question_kind, values_of
@@ -30,6 +30,7 @@ from qa.verbs import (
     act_of,
     acts_of,
     asked_acts,
+    asked_doer,
     asked_verbs,
     counted_verbs,
     dated_verbs,
@@ -90,6 +91,13 @@ def other_part(question: str, text: str) -> bool:
     return bool(said) and not said & asked
 
 
+def other_doer(text: str, doer: set[str], acts: set[str]) -> bool:
+    """Returns True when `text` names who did the act asked about, and it is not the question's doer."""
+    agents = [v for v in [*values_of(text, "person"), *body_phrases(text)] if is_agent(v, text, acts, first_word=True)]
+    doer = doer | {t for g in SAME_PLACE if doer & g for t in g}  # "Iraqi forces" asked, "Iraq captured" said
+    return bool(agents) and not any(set(terms(a.text)) & doer for a in agents)
+
+
 def asks_for_words(question: str) -> bool:
     """Returns True when a question asks for the words someone used: "How did the prime minister characterise it?"."""
     return bool(_ASKS_WORDS.search(question))
@@ -127,6 +135,7 @@ def judge(
     why = bool(_ASKS_WHY.match(question))
     asks_words = kind == "fact" and asks_for_words(question)
     years = set(YEAR.findall(question))
+    doer = asked_doer(question, verbs) if kind == "date" else set()  # "when did ISIS capture Mosul": ISIS
     how_long = kind == "number" and bool(HOW_LONG.search(question))
     asks_ahead = bool(FORESEEN.search(question))  # "how many were expected to flee"
     which_place = kind == "place" and bool(_ASKS_WHICH_PLACE.search(question))
@@ -197,6 +206,8 @@ def judge(
                     value = next((v for v in named_bodies if is_agent(v, text, its_acts)), None)
                     other_act = value is not None
             fit = cov if value is not None else 0.0
+        if value is not None and doer and other_doer(text, doer, {act_of(t) for t, _ in verbs}):
+            value, fit = None, 0.0  # "when did ISIS capture Mosul": "Iraq captured east Mosul" is someone else's act
         if value is not None and other_part(question, text):
             value, fit = None, 0.0  # "how many schools in west Mosul": "320 out of 400 schools" in eastern Mosul are others
         if value is not None and kind in ("person", "place") and years and (dated := set(YEAR.findall(text))) and not dated & years:

@@ -122,7 +122,7 @@ _COUNTED_GROUPS = tuple(
 
 
 # a place said by its noun or its adjective: "east" and "eastern", "Iraq" and "Iraqi"
-_SAME_PLACE = tuple(
+SAME_PLACE = tuple(
     frozenset(terms(words))
     for words in (
         "east eastern", "west western", "north northern", "south southern", "Iraq Iraqi", "Syria Syrian", "Kurd Kurdish",
@@ -262,7 +262,7 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
     # "how many pupils": "350,000 children" says the counted noun in another word of its group
     alias = {m: t for t in weights for g in _COUNTED_GROUPS if t in g for m in g if m not in weights} if kind == "number" else {}
     # "when did Iraqi troops take the eastern half": "Iraq captured east Mosul" says the place in its noun
-    alias |= {m: t for t in weights for g in _SAME_PLACE if t in g for m in g if m not in weights}
+    alias |= {m: t for t in weights for g in SAME_PLACE if t in g for m in g if m not in weights}
 
     def fit(v: Value) -> float:
         # each question term counts by its weight, fading with distance from the value; clause breaks stop it

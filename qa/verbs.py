@@ -49,7 +49,7 @@ def asked_verbs(question: str) -> list[tuple[str, str]]:
     return []
 
 
-def is_agent(v: Value, text: str, acts: set[str]) -> bool:
+def is_agent(v: Value, text: str, acts: set[str], first_word: bool = False) -> bool:
     """Returns True when the name does the act asked about in `text`: the act's verb follows it in the
     same clause ("The Iraqi Air Force and international coalition aircraft provided air support"). A
     force or an office is then an answer to "who", which `person_like` would refuse; a people alone
@@ -57,7 +57,7 @@ def is_agent(v: Value, text: str, acts: set[str]) -> bool:
     one_word = len(v.text.split()) == 1
     if not acts or (one_word and DEMONYM.match(v.text)):
         return False
-    if one_word and not v.text.isupper() and not text[: v.start].strip(" “\"'"):
+    if one_word and not first_word and not v.text.isupper() and not text[: v.start].strip(" “\"'"):
         return False  # a sentence's capitalised first word need be no name: "Fishing boats left the harbour"
     after = text[v.end :]
     if _UNDER.search(text, 0, v.start) and _HELD_BY.match(after):
@@ -318,3 +318,23 @@ def _verb_like(word: str) -> bool:
         return True
     t = terms(word)
     return bool(t) and t[0] in _IRREGULAR
+
+
+# the nouns of what undergoes an act, not of who does it: "the Old City offensive", "the Old City"
+_EVENT_WORDS = frozenset(terms("offensive operation battle assault campaign siege city town district neighborhood neighbourhood"))
+
+
+_NAMED_DOER = re.compile(r"(?:the\s+)?(?:[A-Z][\w’'.-]*\s+)+(?:[a-z][\w’'-]*\s+)?")  # "ISIS", "the Dorn rebels"
+
+
+def asked_doer(question: str, verbs: list[tuple[str, str]]) -> set[str]:
+    """Returns the terms of who a "when did X do it" question says did it ("ISIS" in "When did ISIS capture
+    Mosul?", "Iraqi forces"): the words between the auxiliary and the asked verb, when they are a name or a
+    named force, not an event or a place ("When did the Old City offensive start?", "When did the Old City
+    fall?" name what underwent it)."""
+    for _, word in verbs:
+        m = re.search(rf"\b(?:did|does|do|had|has|have)\s+(?P<doer>(?:[\w’'.-]+\s+){{1,4}}?){re.escape(word)}\b", question)
+        doer = m.group("doer") if m else ""
+        if _NAMED_DOER.fullmatch(doer) and not _EVENT_WORDS & set(terms(doer)):
+            return set(terms(doer))
+    return set()

@@ -19,7 +19,7 @@ from qa.rewrite import abbreviate, plain_words
 from qa.settings import Settings
 from qa.sources import pointed, pointer
 from qa.values import question_kind, values_of
-from qa.verbs import counted_verbs
+from qa.verbs import asked_doer, counted_verbs
 
 CAL = Calibration(min_relevance=0.3, min_coverage=0.3, conflict_margin=0.15, dense_weight=0.5, min_fit=0.0, max_missing=0.4)
 
@@ -916,3 +916,19 @@ def test_a_passage_about_another_part_of_the_place_asked_about_gives_no_value() 
     assert not other_part("How many schools in west Vell have reopened?", "30 schools have reopened, in eastern and western Vell.")
     assert not other_part("How many schools have reopened?", "Since eastern Vell was freed, 30 schools have reopened.")
     assert not other_part("How many schools in west Vell have reopened?", "Since eastern Dorn was freed, 30 schools have reopened.")
+
+
+def test_a_date_of_the_act_done_by_someone_else_than_the_question_names_is_no_answer(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "rebels.txt": "Vell news\n\nThe Dorn rebels, who had seized the port of Vell in June 2014, lost it this year.\n",
+        "army.txt": "Army report on the Dorn rebels\n\nThe Vell army captured the port of Vell in late January.\n",
+    })
+    engine.calibration = replace(CAL, conflict_margin=1.0, min_coverage=0.0, max_missing=1.0)  # any value may be a side
+    a = engine.answer("When did the Dorn rebels capture the port of Vell?")
+    assert not a.abstained and not a.conflicts and "June 2014" in a.text, a.text
+    b = engine.answer("When did the Vell army capture the port of Vell?")
+    assert not b.abstained and not b.conflicts and "late January" in b.text, b.text
+    # what underwent the act is no doer: "when did the port fall" is answered by who took it
+    assert asked_doer("When did the port of Vell fall?", [("fall", "fall")]) == set()
+    assert asked_doer("When did the Old City offensive start?", [("start", "start")]) == set()
+    assert asked_doer("When did Iraqi forces launch it?", [("launch", "launch")]) == {"iraqi", "forc"}
