@@ -76,6 +76,8 @@ _PLACED = re.compile(
     r"[A-Z][\w’'-]*)\s+){0,4}$"
 )
 _PLACED_CHARS = 60
+_IN_WHICH = re.compile(r"^\s*(?:in|at|near|inside|within)\s+(?:which|what)\b", re.IGNORECASE)
+_KIND_CHARS = 30  # "some surrounding towns, including Qaraqosh": the kind said just before the name
 
 
 def _dateline(text: str, v: Value) -> bool:
@@ -210,6 +212,14 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
             if not _ASKS_SAYING.search(question):
                 # "... Dillon wrote on Twitter": where it was said, not where anything asked happened
                 vals = [v for v in vals if not _SAID_ON.search(text, max(0, v.start - _SAID_WINDOW), v.start)]
+            if _IN_WHICH.match(question) and (kinds := _PLACE_KINDS & set(terms(" ".join(_WHICH_PLACE.findall(question))))):
+                # "in which town did Christians hold a mass": a name where it happened ("in Qaraqosh"), or said to be
+                # of that kind ("towns, including Qaraqosh"); not "since Mosul was first captured"
+                vals = [
+                    v for v in vals
+                    if _PLACED.search(text, max(0, v.start - _PLACED_CHARS), v.start)
+                    or kinds & set(terms(text[max(0, v.start - _KIND_CHARS) : v.start] + " " + " ".join(v.text.split()[-1:])))
+                ]
             if _ASKS_WHERE.match(question):
                 # "where have militants reinforced positions": "hoped to take Mosul" names a place, but not where
                 vals = [v for v in vals if _PLACED.search(text, max(0, v.start - _PLACED_CHARS), v.start) or _dateline(text, v)]

@@ -192,3 +192,14 @@ def test_where_something_was_said_is_not_where_anything_asked_happened() -> None
     assert pick_value(text, "place", "Where did the guards flee to?")[0] is None
     said = pick_value(text, "place", "Where did the captain write about the guards?")[0]
     assert said is not None and said.text == "Twitter"
+
+
+def test_in_which_town_is_answered_by_where_it_happened_or_a_name_said_to_be_a_town() -> None:
+    question = "In which town did the guards hold a parade?"
+    assert pick_value("The guards held a parade, the first since Vell was freed.", "place", question)[0] is None
+    placed = pick_value("The guards held a parade in Dorn, the first since Vell was freed.", "place", question)[0]
+    assert placed is not None and placed.text == "Dorn"
+    kind = pick_value("Guards freed some towns, including Dorn, where a parade was held.", "place", question)[0]
+    assert kind is not None and kind.text == "Dorn"
+    # "which town" without "in": the name need not say where anything happened
+    assert pick_value("The guards freed Vell.", "place", "Which town did the guards free?")[0] is not None
