@@ -206,19 +206,20 @@ def pick_value(text: str, kind: str, question: str, weights: dict[str, float] | 
             vals += [b for b in body_phrases(text) if SPEECH.match(text, b.end) and not asked_about(b, asked)]
         else:
             vals = [v for v in vals if not DEMONYM.match(v.text) and place_like(v)]
-            if asked_kind := _PLACE_KINDS & set(terms(" ".join(_WHICH_PLACE.findall(question)))):
+            asked_kind = _PLACE_KINDS & set(terms(" ".join(_WHICH_PLACE.findall(question))))  # "which town" -> town
+            if asked_kind:
                 # "which country's special forces": the "Old City" is a place of another kind
                 vals = [v for v in vals if not (kinds := _PLACE_KINDS & set(terms(v.text.split()[-1]))) or kinds & asked_kind]
             if not _ASKS_SAYING.search(question):
                 # "... Dillon wrote on Twitter": where it was said, not where anything asked happened
                 vals = [v for v in vals if not _SAID_ON.search(text, max(0, v.start - _SAID_WINDOW), v.start)]
-            if _IN_WHICH.match(question) and (kinds := _PLACE_KINDS & set(terms(" ".join(_WHICH_PLACE.findall(question))))):
+            if asked_kind and _IN_WHICH.match(question):
                 # "in which town did Christians hold a mass": a name where it happened ("in Qaraqosh"), or said to be
                 # of that kind ("towns, including Qaraqosh"); not "since Mosul was first captured"
                 vals = [
                     v for v in vals
                     if _PLACED.search(text, max(0, v.start - _PLACED_CHARS), v.start)
-                    or kinds & set(terms(text[max(0, v.start - _KIND_CHARS) : v.start] + " " + " ".join(v.text.split()[-1:])))
+                    or asked_kind & set(terms(text[max(0, v.start - _KIND_CHARS) : v.start] + " " + v.text.split()[-1]))
                 ]
             if _ASKS_WHERE.match(question):
                 # "where have militants reinforced positions": "hoped to take Mosul" names a place, but not where

@@ -53,7 +53,8 @@ def is_agent(v: Value, text: str, acts: set[str], first_word: bool = False) -> b
     """Returns True when the name does the act asked about in `text`: the act's verb follows it in the
     same clause ("The Iraqi Air Force and international coalition aircraft provided air support"). A
     force or an office is then an answer to "who", which `person_like` would refuse; a people alone
-    ("Iraqi") is not."""
+    ("Iraqi") is not. A sentence's capitalised first word is read as a name only with `first_word`
+    ("Iraq captured east Mosul", when who did it is checked, not sought)."""
     one_word = len(v.text.split()) == 1
     if not acts or (one_word and DEMONYM.match(v.text)):
         return False
