@@ -33,6 +33,7 @@ class Candidate:
     tense_fit: bool = True  # foreseen when the question asks what was expected, happened when it asks what happened
     acts_asked: bool = True  # who-question: its value does the act asked ("ISIS, which had seized the city"), not
     # only some act of its sentence ("Iraqi Security Forces ... initiated their assault" to "who held the Old City")
+    clause_act: bool = True  # how-many question: its value's own clause says the act asked ("have been displaced")
     rank: int = 0  # its place in the retrieval ranking
 
 

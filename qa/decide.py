@@ -187,6 +187,8 @@ def decide_ungated(kind: str, cands: list[Candidate], cal: Calibration) -> Asses
             continue
         if c is not best and not c.on_subject:
             continue  # "when did the SDF capture Raqqa": "Iraq captured east Mosul in late January" is no rival
+        if c is not best and not c.clause_act:
+            continue  # "how many people have been displaced": "providing water to almost 1 million people" is no side
         if c is not best and c.foreseen != best.foreseen:
             continue  # "862,000 have been displaced" and "one million would be uprooted": a forecast is no rival of a count
         for side in sides:

@@ -21,7 +21,7 @@ from qa.passages import (
     speaker_span,
     surface_words,
 )
-from qa.pick import FORESEEN, HOW_LONG, SAME_PLACE, YEAR, foreseen, pick_value
+from qa.pick import FORESEEN, HOW_LONG, SAME_PLACE, YEAR, foreseen, pick_value, value_clause
 from qa.retrieve import Corpus, Hit
 from qa.soft import SoftMatcher
 from qa.values import ASKS_WHICH_PLACE, question_kind, values_of
@@ -187,6 +187,13 @@ def judge(
             value, fit = None, 0.0
         if value is not None and verbs and not does_verb(text, near, verbs, soft, verb_fit):
             value, fit = None, 0.0  # "how many fighters surrendered", "when did Raqqa fall": said of something else
+        # may the number be the other side of a conflict: its own clause says the act too ("Since the Iraqis liberated
+        # eastern Mosul, 191,000 Moslawis have come back ...; plants are providing water to almost 1 million people"
+        # is no count of the displaced)
+        clause_act = True
+        if value is not None and kind == "number" and verbs:
+            lo, hi = value_clause(text, value)
+            clause_act = does_verb(text[lo:hi], set(), verbs, soft, verb_fit)
         if kind == "person" and not named and (verbs or (wanted and value is None)) and not unnamed:
             # "who tried to pin it on coalition airstrikes": "ISIS attempted to blame coalition airstrikes".
             # Where no person is named, a force or an office that is the subject of the passage's own verb
@@ -224,7 +231,7 @@ def judge(
         cands.append(
             Candidate(
                 h.unit, text, dense, cov, rel, value, fit, missing, h.bm25, h.fused, unnamed, on_subject, located, reasoned, ahead, ahead == asks_ahead,
-                not other_act, rank,
+                not other_act, clause_act, rank,
             )
         )
     cands.sort(key=lambda c: -c.relevance)

@@ -932,3 +932,16 @@ def test_a_date_of_the_act_done_by_someone_else_than_the_question_names_is_no_an
     assert asked_doer("When did the port of Vell fall?", [("fall", "fall")]) == set()
     assert asked_doer("When did the Old City offensive start?", [("start", "start")]) == set()
     assert asked_doer("When did Iraqi forces launch it?", [("launch", "launch")]) == {"iraqi", "forc"}
+
+
+def test_a_count_whose_own_clause_does_not_say_the_act_is_no_side(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "flood.txt": "Flood news\n\nAn estimated 9,000 people have been displaced from Vell by the flood.\n",
+        "camp.txt": "Vell camp report\n\nMore than 7,000 people have been displaced from Vell by the flood, aid workers said.\n",
+        "pumps.txt": "Vell pumps\n\nSince the flood displaced them, 300 families have come back; and pumps in Vell supply "
+        "water to almost 20,000 people hit by the flood.\n",
+    })
+    # any value may be a side; a verb is matched by its word, not by a near synonym
+    engine.calibration = replace(CAL, conflict_margin=1.0, min_coverage=0.0, max_missing=1.0, verb_fit=0.99)
+    a = engine.answer("How many people have been displaced from Vell by the flood?")
+    assert a.conflicts and {s.value for s in a.conflicts[0].sides} == {"9,000", "7,000"}, a.text
