@@ -129,7 +129,8 @@ def judge(
         office, office_of = set(), set()
     # the acts a who-question names, in its subordinate clause and after "ready to" too: "Who fought alongside
     # Iraqi troops as they converged on the city?" is answered by who converged with them
-    wanted = {act_of(t) for t, _ in verbs} | acts_of(question[1:]) if kind == "person" else set()
+    verb_acts = {act_of(t) for t, _ in verbs}
+    wanted = verb_acts | acts_of(question[1:]) if kind == "person" else set()
     subject = subject_name(corpus, question)
     asked = set(terms(question))
     why = bool(_ASKS_WHY.match(question))
@@ -155,7 +156,7 @@ def judge(
             if value is not None:
                 h, text, bylined = replace(h, unit=byline), corpus.text(byline), True
         if value is None and kind in ("date", "number") and (span := back_span(corpus, h.unit)) is not None and (
-            {act_of(t) for t, _ in verbs} & done_acts(corpus.text(span)[: h.unit.start - span.start])
+            verb_acts & done_acts(corpus.text(span)[: h.unit.start - span.start])
         ):
             # "The operation ... aimed to recapture the Old City": when, and how many, the sentence before says of
             # the event -- when it did what was asked, and only then: "launched a major offensive to retake" says when it started.
@@ -213,7 +214,7 @@ def judge(
                     value = next((v for v in named_bodies if is_agent(v, text, its_acts)), None)
                     other_act = value is not None
             fit = cov if value is not None else 0.0
-        if value is not None and doer and other_doer(text, doer, {act_of(t) for t, _ in verbs}):
+        if value is not None and doer and other_doer(text, doer, verb_acts):
             value, fit = None, 0.0  # "when did ISIS capture Mosul": "Iraq captured east Mosul" is someone else's act
         if value is not None and other_part(question, text):
             value, fit = None, 0.0  # "how many schools in west Mosul": "320 out of 400 schools" in eastern Mosul are others

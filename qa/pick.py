@@ -21,7 +21,7 @@ from qa.names import (
     role_terms,
 )
 from qa.passages import PLACE_PREPOSITIONS
-from qa.values import Value, values_of
+from qa.values import PLACE_KINDS, Value, values_of
 from qa.verbs import AUX, HOW_MANY, asked_acts, is_agent
 from qa.words import DETERMINERS, QUANTIFIERS, alternation
 
@@ -89,7 +89,7 @@ _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re
 
 
 # the kinds of place a name can say it is: "the Tigris River", "the Old City"
-_PLACE_KINDS = frozenset(terms("city town country village river province district region neighborhood neighbourhood hospital street"))
+_PLACE_KINDS = frozenset(terms(" ".join([*PLACE_KINDS, "province", "street"])))
 _WHICH_PLACE = re.compile(r"\b(?:which|what)((?:\s+[\w’'-]+){1,3})", re.IGNORECASE)
 
 

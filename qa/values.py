@@ -49,7 +49,8 @@ ROLES = (
 )
 DATE_ASK = r"\b(when|(what|which)( \w+)? (date|day|weekday|year|month|time)|since when)\b"  # "on what date", "when"
 # "which river", "what Old City neighborhood": a place asked for by its kind, which only its name answers
-ASKS_WHICH_PLACE = r"(?:which|what)(?: \w+){0,2} (?:city|town|country|river|neighbou?rhood|district|village|region|hospital)"
+PLACE_KINDS = ("city", "town", "country", "river", "neighborhood", "neighbourhood", "district", "village", "region", "hospital")
+ASKS_WHICH_PLACE = rf"(?:which|what)(?: \w+){{0,2}} (?:{'|'.join(PLACE_KINDS)})"
 _KIND_PATTERNS = [
     ("date", DATE_ASK),
     ("number", r"\b(how (many|much|old|long|large|big|far|often|tall|high|wide|deep|heavy)|how many"

@@ -63,7 +63,7 @@ def is_agent(v: Value, text: str, acts: set[str], first_word: bool = False) -> b
     after = text[v.end :]
     if _UNDER.search(text, 0, v.start) and _HELD_BY.match(after):
         # "a neighborhood that had been under ISIS control for nearly three years": ISIS held it
-        return bool({act_of(t) for t in terms("hold control rule occupy")} & acts)
+        return bool(HOLDING & acts)
     if passive := _PASSIVE_BY.search(text, 0, v.start):
         # "Assisted by airstrikes from the US-led coalition, the SDF ...": the coalition assisted; in "led by
         # the Iraqi Army's 9th Armored Division" the division led, not the army that has it
@@ -279,6 +279,10 @@ def act_of(term: str) -> str:
 
 # verbs of holding an office: a title answers them ("the Nineveh operation commander"), no verb need
 OFFICE = frozenset(act_of(t) for t in terms("run lead head command direct chair oversee manage govern represent"))
+
+
+# verbs of holding a place: what the one under whose control it is does ("under ISIS control")
+HOLDING = frozenset(act_of(t) for t in terms("hold control rule occupy"))
 
 
 def verb_terms(text: str) -> set[str]:
