@@ -66,14 +66,57 @@ class Scored:
         }
 
 
+MAX_ANSWER_WORDS = 25  # a right answer holds an accepted form in at most this many words (a conflict states every side)
+
+
+def words_of(a: Answer) -> int:
+    """Returns the number of words of the answer text, markers aside."""
+    return len(re.sub(r"\[\d+\]", "", a.text).split())
+
+
 def correct(s: Scored) -> bool:
-    """Returns True when the answer is right: the accepted values (both sides for a conflict), or an abstention when nothing answers."""
+    """Returns True when the answer is right: the accepted values (both sides for a conflict) in at most
+    `MAX_ANSWER_WORDS` words, or an abstention when nothing answers."""
     a = s.answer
     if a is None:
         return False
     if not s.item.answerable:
         return a.abstained
-    return not a.abstained and matches(a.text, s.item.answer)
+    short = s.item.kind == "conflict" or words_of(a) <= MAX_ANSWER_WORDS
+    return not a.abstained and short and matches(a.text, s.item.answer)
+
+
+def _tokens(text: str) -> list[str]:
+    """SQuAD's answer normalisation: lower case, no punctuation, no articles, single spaces."""
+    t = re.sub(r"\[\d+\]", " ", text.lower())
+    t = "".join(ch if ch.isalnum() or ch.isspace() else " " for ch in t)
+    return [w for w in t.split() if w not in ("a", "an", "the")]
+
+
+def token_f1(s: Scored) -> float | None:
+    """Returns SQuAD's token F1 of the answer against the best-matching accepted form (0 when it
+    abstains on an answerable question); None for unanswerable questions."""
+    if not s.item.answerable:
+        return None
+    if s.answer is None or s.answer.abstained:
+        return 0.0
+    got = _tokens(s.answer.text)
+    best = 0.0
+    for form in (f for g in s.item.answer for f in g):
+        gold = _tokens(form)
+        common = sum(min(got.count(w), gold.count(w)) for w in set(gold))
+        if common:
+            p, r = common / len(got), common / len(gold)
+            best = max(best, 2 * p * r / (p + r))
+    return best
+
+
+def answer_in_quote(s: Scored) -> bool | None:
+    """Returns whether an accepted form lies inside one of the answer's quotes (None when it did not answer
+    an answerable question)."""
+    if not s.item.answerable or s.answer is None or s.answer.abstained:
+        return None
+    return any(matches(q.text, s.item.answer) for q in s.answer.quotes)
 
 
 def conflict_shown(s: Scored) -> bool:
@@ -144,11 +187,15 @@ def summarise(results: Sequence[Scored], texts: dict[str, str], k: int = 5) -> d
             q_total, q_verbatim, q_exact = q_total + t, q_verbatim + v, q_exact + e
         ranks = [retrieval_rank(r) for r in answerable if r.ranked]
         conflicts = [r for r in rs if r.item.kind == "conflict"]
-        lengths = [len(re.sub(r"\[\d+\]", "", r.answer.text).split()) for r in rs if r.answer]
+        lengths = [words_of(r.answer) for r in rs if r.answer]
+        f1s = [f for r in answerable if (f := token_f1(r)) is not None]
+        inside = [x for r in answerable if (x := answer_in_quote(r)) is not None]
         secs = [r.seconds for r in rs]
         out: dict[str, Any] = {
             "n": len(rs),
             "accuracy": sum(correct(r) for r in answerable) / len(answerable) if answerable else None,
+            "token_f1": statistics.mean(f1s) if f1s else None,
+            "answer_in_quote": sum(inside) / len(inside) if inside else None,
             "citation_recall": statistics.mean(citation_recall(r) for r in answerable) if answerable else None,
             "citation_precision": statistics.mean(precisions) if precisions else None,
             "quotes": q_total,

@@ -118,7 +118,7 @@ def chart(result: dict[str, Any], path: Path) -> None:
         ax1.bar([x + i * width for x in range(len(kinds))], accs, width, label=name)
     ax1.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(kinds))], kinds, rotation=30, ha="right")
     ax1.set_ylim(0, 1.05)
-    ax1.set_title(f"Answer accuracy per kind ({result['split']} split)")
+    ax1.set_title(f"Answer accuracy per kind ({result.get('suite', 'mosul')} suite, {result['split']} split)")
     ax1.legend(fontsize=8)
     metrics = [
         ("accuracy", "accuracy"),
@@ -141,10 +141,23 @@ def chart(result: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
+def _legacy_lines(result: dict[str, Any]) -> list[str]:
+    """The rule-based engine's figures on the same suite, scored once (evals/legacy.py), when there are any."""
+    legacy = result.get("legacy")
+    if not legacy:
+        return []
+    return [
+        f"The rule-based engine the reader replaced (commit {legacy['commit']}, llm `{legacy['llm']}`, {legacy['n_items']} questions), scored once:",
+        "",
+        table([(f"rules@{legacy['commit']}", legacy["overall"])], markdown=True),
+        "",
+    ]
+
+
 def markdown(result: dict[str, Any], checks: list[tuple[str, bool, str]], previous: dict[str, Any] | None) -> str:
     """Returns the Markdown report."""
     parts = [
-        f"# Grounding eval — {result['split']} split",
+        f"# Grounding eval — {result.get('suite', 'mosul')} suite, {result['split']} split",
         "",
         f"{result['n_items']} questions; project LLM backend `{result['llm']}`; "
         f"run {result['started']} on {result['machine']}.",
@@ -153,6 +166,7 @@ def markdown(result: dict[str, Any], checks: list[tuple[str, bool, str]], previo
         "",
         table([(name, s["summary"]["overall"]) for name, s in result["systems"].items()], markdown=True),
         "",
+        *_legacy_lines(result),
         "## Project, per kind",
         "",
         table(per_kind_rows(result["systems"]["project"]["summary"]), markdown=True),

@@ -1,18 +1,26 @@
 """Running the grounding evals: the project and its peers on the same questions.
 
-    qa eval [--llm embedded|openai|none] [--split dev|test|all] [--out DIR] [--previous result.json]
+    qa eval [--suite mosul|squad] [--llm embedded|openai|none] [--split ...] [--out DIR] [--previous result.json]
+
+- mosul: the hand-labelled questions over the seed articles (splits dev, test, all); peers: the
+  llama-index recipe and BM25 best sentence.
+- squad: held-out SQuAD 2.0 articles indexed together as one corpus (splits test, calibration);
+  peer: BM25 best sentence.
 
 Prints a table, writes result.json, report.md and chart.png to DIR, and exits non-zero when
-a metric falls below its threshold in evals/thresholds.toml.
+a metric falls below its threshold for the suite in evals/thresholds.toml.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
 import json
 import platform
+import shutil
 import sys
+import tempfile
 import time
 import tomllib
 from pathlib import Path
@@ -25,6 +33,7 @@ from evals.metrics import Scored, summarise
 from evals.report import changed_questions, chart, markdown, peer_lines, per_kind_rows, table
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.toml")
+LEGACY_FILE = Path(__file__).with_name("legacy_squad.json")  # the rule-based engine, scored once by evals/legacy.py
 
 
 def _run_system(name: str, answer_fn, ranked_fn, items: list[Item]) -> list[Scored]:  # type: ignore[no-untyped-def]
@@ -78,25 +87,40 @@ def main(args: argparse.Namespace | None = None) -> int:
     from qa.settings import Settings, go_offline
 
     go_offline()
-    settings = Settings(**({"llm": args.llm} if args.llm else {}))
+    out = Path(args.out)
+    overrides = {"llm": args.llm} if args.llm else {}
+    if args.suite == "squad":
+        from evals import squad
+
+        split = args.split if args.split != "dev" else "test"
+        corpus = out / "squad-corpus"
+        items = squad.build(split, corpus)
+        scratch = Path(tempfile.mkdtemp(prefix="qa-squad-index-"))
+        atexit.register(shutil.rmtree, scratch, True)
+        settings = Settings(index_dir=scratch, seeds_dir=corpus, **overrides)
+        peer_names: tuple[str, ...] = ("bm25-sentence",)
+    else:
+        settings = Settings(**overrides)
+        split = args.split
+        items = load_items(settings.seeds_dir, split=None if split == "all" else split)
+        peer_names = ("llamaindex-citation", "bm25-sentence")
     engine = get_engine(settings)
-    split = None if args.split == "all" else args.split
-    items = load_items(settings.seeds_dir, split=split)
     texts = {p.stem: p.read_bytes().decode("utf-8") for p in sorted(settings.seeds_dir.glob("*.txt"))}
 
-    engine.answer("warm-up question about Mosul")  # load models before timing
+    engine.answer("warm-up question")  # index and load models before timing
     systems: dict[str, list[Scored]] = {
         "project": _run_system("project", engine.answer, lambda q: engine.passages(q, k=10), items)
     }
     if not args.no_peers:
         from evals.peers import build_peers
 
-        for peer in build_peers(settings.seeds_dir):
-            peer.answer("warm-up question about Mosul")
+        for peer in build_peers(settings.seeds_dir, peer_names):
+            peer.answer("warm-up question")
             systems[peer.name] = _run_system(peer.name, peer.answer, peer.ranked, items)
 
     result: dict[str, Any] = {
-        "split": args.split,
+        "suite": args.suite,
+        "split": split,
         "llm": settings.llm,
         "n_items": len(items),
         "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -105,11 +129,12 @@ def main(args: argparse.Namespace | None = None) -> int:
             name: {"summary": summarise(rs, texts), "items": [r.to_dict() for r in rs]} for name, rs in systems.items()
         },
     }
-    thresholds = tomllib.loads(Path(args.thresholds or THRESHOLDS_FILE).read_text())
+    if args.suite == "squad" and split == "test" and LEGACY_FILE.is_file():
+        result["legacy"] = json.loads(LEGACY_FILE.read_text())
+    thresholds = tomllib.loads(Path(args.thresholds or THRESHOLDS_FILE).read_text()).get(args.suite, {})
     checks = check(result, thresholds)
     result["checks"] = [{"name": n, "passed": ok, "detail": d} for n, ok, d in checks]
 
-    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     previous = json.loads(Path(args.previous).read_text()) if args.previous else None
     (out / "result.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))

@@ -51,6 +51,15 @@ class IndexReport:
         )
 
 
+SET_UP = "set-up"  # written in the index folder by the first indexing run: the index is the user's from then on
+
+
+def was_set_up(folder: Path) -> bool:
+    """Returns True when an indexing run has ever started in `folder` (its documents are the user's choice,
+    even when there are none yet or none left)."""
+    return (folder / SET_UP).exists()
+
+
 @contextmanager
 def index_lock(folder: Path, wait: bool = True) -> Iterator[None]:
     """Holds an exclusive lock on the index folder; with wait=False, raises if another process holds it."""
@@ -128,6 +137,7 @@ def build_index(
     report = IndexReport()
     docs, report.skipped = load_documents(paths, max_bytes=max_bytes, hashed_ids=hashed_ids)
     with index_lock(config.path, wait=wait):
+        (config.path / SET_UP).touch()
         store = VectorStore(config)
         remove_orphans(store)
         stored = store.docs()

@@ -1,11 +1,14 @@
-"""The thresholds by which evidence is judged, fitted on the dev split of the eval questions only
-(`python -m evals.calibrate`).
+"""The reader's thresholds, fitted on held-out articles by `python -m evals.calibrate`.
+
+One family of thresholds on the reader's margin (a span's score minus its window's no-answer
+score): `answer` decides whether anything answers, `side` whether another document's own best
+span is confident enough to count as agreeing with the answer or as another side of it.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
@@ -13,29 +16,19 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 
 @dataclass(frozen=True)
 class Calibration:
-    """Thresholds fitted on dev questions."""
+    """Margin thresholds (see the module docstring) and where they were fitted."""
 
-    min_relevance: float = 0.45  # below it, the best passage does not answer
-    min_coverage: float = 0.5  # share of the question's weighted terms the passage must hold
-    conflict_margin: float = 0.15  # a passage within this of the best can be a conflicting side
-    dense_weight: float = 0.5  # relevance = w * dense + (1 - w) * coverage
-    min_fit: float = 0.0  # share of question terms the typed value's own clause must hold
-    max_missing: float = 1.0  # the heaviest absent question term may weigh at most this share
-    side_fit: float = 1.01  # a passage whose value fits this well is a side of a conflict however the best scores
-    rank_by: str = "relevance"  # which passage answers among the relevant ones: relevance, bm25 or fused
-    name_fallback: float = 1.01  # a who-question's best passage with this coverage answers even with no name in it
-    place_fallback: float = 1.01  # and a where-question's
-    verb_fit: float = 0.0  # "how many X did V", "when did X V": a number or date whose sentence lacks V, or a word
-    # this close to it, is said of something else
-    probe_fit: float = 1.01  # a passage found by searching for a conflict side's passage, whose value is said in
-    # this share of the same words (`same_statement`), gives that side's value too
-    gate: tuple[float, ...] = ()  # logistic weights (intercept first) over `gate_features` of the answering passage
-    gate_min: float = 0.0  # an answer whose passage scores below this is refused (questions with a conflict excepted)
+    answer: float = 0.0  # the best span answers when its margin is at least this
+    side: float = 0.0  # another document's best span counts (agreeing, or a side) at this margin
+    fitted_on: str = "defaults"
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
         """Returns the stored calibration, or the defaults when there is none."""
         if path.exists():
-            stored = json.loads(path.read_text())
-            return cls(**stored | {"gate": tuple(stored.get("gate", ()))})
+            return cls(**json.loads(path.read_text(encoding="utf-8")))
         return cls()
+
+    def save(self, path: Path = CALIBRATION_FILE) -> None:
+        """Writes the thresholds as JSON."""
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")

@@ -21,7 +21,8 @@ examples:
   qa ask "How old is the Grand al-Nuri Mosque?"
   qa ask "How many people were displaced?" --json --llm none
   qa docs list
-  qa eval --split test --out evals/results/latest
+  qa eval --suite mosul --split test --out evals/results/mosul
+  qa eval --suite squad --out evals/results/squad
   qa ui --port 7860
 
 settings come from QA_* environment variables (e.g. QA_LLM, QA_CHROMA_URL, QA_INDEX_DIR);
@@ -35,8 +36,8 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     overrides = {}
     if getattr(args, "llm", None):
         overrides["llm"] = args.llm
-    if getattr(args, "top_k", None):
-        overrides["top_k"] = args.top_k
+    if getattr(args, "top_k", None) is not None:
+        overrides["top_k"] = args.top_k  # range-checked by Settings (1-20), like QA_TOP_K
     return Settings(**overrides)
 
 
@@ -194,7 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("eval", help="run the grounding evals and the peer baselines")
     s.add_argument("--llm", default=None, help="LLM backend for the project: embedded (default), openai, none")
-    s.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    s.add_argument("--suite", choices=["mosul", "squad"], default="mosul", help="mosul: the seed articles' questions; squad: held-out SQuAD 2.0 articles")
+    s.add_argument("--split", choices=["dev", "test", "calibration", "all"], default="test", help="mosul: dev, test or all; squad: test or calibration")
     s.add_argument("--out", default="evals/results/latest", help="folder for result.json, report.md, chart.png")
     s.add_argument("--previous", help="a previous result.json to compare with")
     s.add_argument("--no-peers", action="store_true", help="score only the project")

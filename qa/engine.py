@@ -1,7 +1,7 @@
-"""The answering pipeline: retrieve, assess, answer (model or extractive), verify.
+"""The answering pipeline: retrieve, read, decide, answer (model or extractive), verify.
 
-`Engine` holds what is loaded once (store, corpus, embedder, model); `answer()` is safe to
-call from several threads.
+`Engine` holds what is loaded once (store, corpus, embedder, reader, model); `answer()` is safe
+to call from several threads.
 """
 
 from __future__ import annotations
@@ -11,49 +11,54 @@ import re
 import threading
 from dataclasses import replace
 
-from index.build import build_index
+from index.build import build_index, was_set_up
 from index.embed import Embedder, get_embedder
 from index.store import VectorStore
-from qa import verify
+from qa import compose, verify
 from qa.calibration import Calibration
-from qa.candidates import Assessment, Candidate
-from qa.compose import NOT_IN_SOURCES, extractive_text
-from qa.evidence import assess, corroborate
+from qa.context import Window, sentences_holding, text_of, windows
+from qa.decide import Decision, Reading, decide, same_value
 from qa.llm import LLMS, LLMError, get_llm
-from qa.retrieve import Corpus, Hit, Unit, retrieve
-from qa.rewrite import abbreviate, plain_words
+from qa.reader import ExtractiveReader, Reader
+from qa.retrieve import Corpus, Hit, retrieve
 from qa.settings import Settings, go_offline
-from qa.soft import SoftMatcher
 from qa.sources import pointed
 from qa.types import Answer, Conflict, ConflictSide, Quote
 
 log = logging.getLogger(__name__)
 
-
 _ASKS_TITLE = re.compile(r"\b(?:headlines?|titles?|titled|headed)\b", re.IGNORECASE)
+HITS_PER_WINDOW = 2  # sentences retrieved per window read (neighbouring hits merge into one window)
 
 
 class Engine:
     """Answers questions over one index with one settings object."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, calibration: Calibration | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        reader: Reader | None = None,
+        calibration: Calibration | None = None,
+    ) -> None:
         go_offline()
         self.settings = settings
         self.embedder = embedder or get_embedder(settings.embedder)
+        self.reader: Reader = reader or ExtractiveReader()
         self.calibration = calibration or Calibration.load()
-        self.soft = SoftMatcher(self.embedder)
         self._lock = threading.Lock()
         self._corpus: Corpus | None = None
 
     # -- the index --------------------------------------------------------------
     @property
     def corpus(self) -> Corpus:
-        """Returns the corpus, building the default index from the seeds on first use if it is empty."""
+        """Returns the corpus, indexing the seeds first into an index that was never set up (an index
+        that `qa index` has filled or emptied stays as the user left it)."""
         with self._lock:
             if self._corpus is None:
                 config = self.settings.store_config()
                 store = VectorStore(config)
-                if store.count("doc") == 0:
+                if store.count("doc") == 0 and not was_set_up(config.path):
                     log.info("no index yet: indexing %s", self.settings.seeds_dir)
                     build_index(config, self.embedder, [self.settings.seeds_dir])
                     store = VectorStore(config)
@@ -70,135 +75,143 @@ class Engine:
         """Returns the `k` passages hybrid retrieval ranks best for `question`, best first: only the
         named article's when the question names one, as `answer` reads them."""
         q, _ = self.read_question(question)
-        return [self._quote(h.unit) for h in self.hits(q, k)[0][:k]]
+        return [self._quote(h.unit.doc_id, h.unit.start, h.unit.end) for h in self.hits(q, k)[0][:k]]
 
     def read_question(self, question: str) -> tuple[str, list[str]]:
-        """Returns the question with whitespace collapsed, cut to the length limit and a long name the
-        articles abbreviate written as they do (`rewrite.abbreviate`), and notes saying what was changed.
+        """Returns the question with whitespace collapsed and cut at a word boundary to the length
+        limit, and notes saying what was changed.
 
-        Raises ValueError for an empty question.
+        Raises TypeError for a question that is not a string, ValueError for an empty one.
         """
-        if not isinstance(question, str) or not question.strip():
+        if not isinstance(question, str):
+            raise TypeError(f"the question must be a string, not {type(question).__name__}")
+        q = " ".join(question.encode("utf-8", "replace").decode("utf-8").split())
+        if not q:
             raise ValueError("the question is empty: ask something about the indexed articles")
-        q = " ".join(question.split())
         notes = []
-        if len(q) > self.settings.max_question_chars:
-            q = q[: self.settings.max_question_chars]
-            notes.append(f"question cut to its first {self.settings.max_question_chars} characters")
-        short = plain_words(self.corpus, abbreviate(self.corpus, q))
-        if short != q:
-            notes.append(f"read as the articles write it: {short!r}")
-        return short, notes
+        limit = self.settings.max_question_chars
+        if len(q) > limit:
+            cut = q.rfind(" ", 0, limit + 1)
+            q = q[: cut if cut > limit // 2 else limit]
+            notes.append(f"question cut to its first {len(q)} characters (at a word boundary)")
+        return q, notes
+
+    def readings(self, question: str) -> tuple[list[Hit], list[str], list[Window], list[Reading]]:
+        """Returns, for a question read by `read_question`: the retrieved sentences, the documents it
+        names, the windows read around the sentences and every span the reader found in them."""
+        hits, within = self.hits(question, self.settings.candidates * HITS_PER_WINDOW)
+        wins, found = self.read(question, hits)
+        return hits, within, wins, found
+
+    def read(self, question: str, hits: list[Hit]) -> tuple[list[Window], list[Reading]]:
+        """Returns the windows read around the hits and every span the reader found in them."""
+        corpus = self.corpus
+        wins = windows(corpus, hits, self.settings.candidates)
+        spans = self.reader.read(question, [text_of(corpus, w) for w in wins])
+        seen: dict[tuple[str, int, int], Reading] = {}
+        for w, found in zip(wins, spans, strict=True):
+            for s in found:
+                r = Reading(w.doc_id, w.start + s.start, w.start + s.end, s.text, s.margin)
+                key = (r.doc_id, r.start, r.end)
+                if key not in seen or seen[key].margin < r.margin:
+                    seen[key] = r
+        return wins, list(seen.values())
 
     def answer(self, question: str, llm: str | None = None, top_k: int | None = None) -> Answer:
         """Returns a verified answer to `question`.
 
-        Raises ValueError for an empty question and LLMError when the chosen model backend
-        cannot be used.
+        Raises TypeError/ValueError for a question that is not a string or is empty, and LLMError
+        when the chosen model backend is unknown.
         """
         q, notes = self.read_question(question)
         backend = llm or self.settings.llm
         if backend not in LLMS:
             raise LLMError(f"unknown LLM backend {backend!r} (QA_LLM / --llm); choose one of {sorted(LLMS)}")
+        if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= 20):
+            raise ValueError(f"top_k must be a whole number from 1 to 20, not {top_k!r}")
         k = top_k or self.settings.top_k
         corpus = self.corpus
-        hits, within = self.hits(q, k)
+        if not corpus.docs:
+            return Answer(question, compose.NO_DOCUMENTS, abstained=True, notes=tuple(notes))
+        hits, within, wins, readings = self.readings(q)
         if within:
             notes.append("answered from " + " and ".join(repr(corpus.docs[d].title) for d in within) + ", the article the question names")
-        a = assess(corpus, q, hits, self.calibration, self.soft, pool=self.pool(k))
-        if a.sides:  # the other articles that state each side's value, in their own words
-            a = corroborate(corpus, q, a, self.probes(a), self.calibration)
-        if a.abstain:
-            return self._abstention(question, a, k, notes)
-        text, cited = extractive_text(a, q)
-        result = self._answer(question, text, cited, a, notes)
-        if a.sides or backend == "none":
+        d = decide(readings, self.calibration)
+        if d.abstain:
+            nearest = tuple(self._quote(h.unit.doc_id, h.unit.start, h.unit.end) for h in hits[: min(3, k)])
+            return Answer(question, compose.NOT_IN_SOURCES, abstained=True, nearest=nearest, notes=(*notes, d.reason))
+        result = self._extractive(question, d, notes)
+        if len(d.sides) > 1 or backend == "none":
             return result  # conflicts are stated by code, never left to a model
-        model = get_llm(backend, self.settings)
-        if model is None:
-            return result
-        evidence = self._evidence(a, k)
-        raw = model.answer(q, [c.text for c in evidence])
-        issues = verify.problems(raw, [c.text for c in evidence], a.kind)
-        if not issues and not verify.agrees(raw, a.kind, a.support[0].value):
-            issues = [f"it does not state the {a.kind} the best evidence gives"]
-        if not issues and 1 not in verify.markers(raw):
-            issues = ["it does not rest on the most relevant passage [1]"]
-        if issues:
-            notes.append(f"model answer {raw!r} rejected: {'; '.join(issues)}; extractive answer shown")
-            return replace(result, notes=tuple(notes))
-        order = verify.markers(raw)
-        renumber = {old: new for new, old in enumerate(order, 1)}
-        text = verify.MARKER.sub(lambda m: f"[{renumber[int(m.group(1))]}]", raw)
-        return self._answer(question, text, [evidence[n - 1] for n in order], a, notes, mode="llm")
+        return self._with_model(backend, q, d, wins, result, k)
 
-    def pool(self, k: int) -> int:
-        """Returns how many of the best passages may answer when `k` are to be shown; the passages
-        after them, up to `rival_candidates`, may only be the other side of a conflict."""
-        return max(self.settings.candidates, 3 * k)
+    def _extractive(self, question: str, d: Decision, notes: list[str]) -> Answer:
+        text, cited = compose.answer_text(d)
+        conflicts: tuple[Conflict, ...] = ()
+        if len(d.sides) > 1:
+            sides, n = [], 0
+            for side in d.sides:
+                marks = tuple(range(n + 1, n + len(side) + 1))
+                n += len(side)
+                sides.append(ConflictSide(compose.phrase(side[0].text), marks, tuple(r.doc_id for r in side)))
+            conflicts = (Conflict(d.kind, tuple(sides)),)
+        quotes = tuple(self._quote(r.doc_id, r.start, r.end, answer=True) for r in cited)
+        return Answer(question, text, quotes, conflicts=conflicts, notes=tuple(notes))
+
+    def _with_model(self, backend: str, q: str, d: Decision, wins: list[Window], result: Answer, k: int) -> Answer:
+        """Returns the model's answer when it passes verification and agrees with the reader, else `result`
+        with a note saying why the reader's answer is shown."""
+        corpus, best = self.corpus, d.best
+        first = next(w for w in wins if w.doc_id == best.doc_id and w.start <= best.start < w.end)
+        shown = [first, *[w for w in wins if w != first]][:k]
+        evidence = [text_of(corpus, w) for w in shown]
+        notes = list(result.notes)
+        try:
+            model = get_llm(backend, self.settings)
+            raw = model.answer(q, evidence) if model is not None else ""
+        except Exception as exc:  # any model failure: the reader's answer stands
+            log.warning("model backend %s failed: %s", backend, exc)
+            return replace(result, notes=(*notes, f"the {backend} model failed ({exc}); the reader's answer is shown"))
+        if not raw.strip():
+            return replace(result, notes=(*notes, "the model gave no answer; the reader's answer is shown"))
+        issues = verify.problems(raw, evidence)
+        found = verify.locate(raw, evidence)
+        if not issues and found is None:
+            issues = ["its answer phrase is not verbatim in a passage it cites"]
+        if issues:
+            return replace(result, notes=(*notes, f"model answer {raw!r} rejected: {'; '.join(issues)}; the reader's answer is shown"))
+        n, start, end = found  # type: ignore[misc]
+        phrase = evidence[n - 1][start:end]
+        if not same_value(phrase, best.text):
+            return replace(
+                result,
+                notes=(*notes, f"the model answered {phrase!r} [{n}]; the reader's answer {compose.phrase(best.text)!r} is shown: "
+                       "the reader scores its span as the answer and the model's phrase is another value"),
+            )
+        w = shown[n - 1]
+        quote = self._quote(w.doc_id, w.start + start, w.start + end, answer=True)
+        text = f"{compose.phrase(verify.strip_markers(raw))} [1]."
+        return replace(result, text=text[:1].upper() + text[1:], quotes=(quote,), mode="llm")
 
     def hits(self, question: str, k: int) -> tuple[list[Hit], list[str]]:
-        """Returns the candidate passages for a question read by `read_question` (`k` passages are
-        to be shown; the first `pool(k)` may answer) and the documents it names, whose passages they
-        are then limited to."""
+        """Returns the `k` best sentences for a question read by `read_question` and the documents it
+        names, whose sentences they are then limited to."""
         within = pointed(self.corpus, question)
-        n = max(self.pool(k), self.settings.rival_candidates)
-        hits = retrieve(self.corpus, self.embedder, question, k=n, within=within)
+        hits = retrieve(self.corpus, self.embedder, question, k=k, within=within)
         if within and not _ASKS_TITLE.search(question):
             # the article was found by its title ("per the report on ISIS losing ground"): the title itself,
             # which holds the question's description of the article, answers nothing asked of the article
             hits = [h for h in hits if self.corpus.text(h.unit).strip() != self.corpus.docs[h.unit.doc_id].title.strip()]
         return hits, within
 
-    def probes(self, a: Assessment) -> list[list[Hit]]:
-        """Returns, for each side of a conflict, the passages a search with that side's own passage finds."""
-        return [retrieve(self.corpus, self.embedder, side[0].text, k=self.settings.rival_candidates) for side in a.sides]
-
-    def _evidence(self, a: Assessment, k: int) -> list[Candidate]:
-        """Returns the passages handed to a model: the supporting ones first, then the next most relevant."""
-        out = list(a.support)
-        for c in a.candidates:
-            if len(out) >= k:
-                break
-            if c not in out:
-                out.append(c)
-        return out[:k]
-
-    def _quote(self, unit: Unit) -> Quote:
-        doc = self.corpus.docs[unit.doc_id]
-        return Quote(doc.doc_id, doc.title, unit.start, unit.end, doc.text[unit.start : unit.end])
-
-    def _answer(
-        self, question: str, text: str, cited: list[Candidate], a: Assessment, notes: list[str], mode: str = "extractive"
-    ) -> Answer:
-        conflicts: tuple[Conflict, ...] = ()
-        if a.sides:
-            sides, n = [], 0
-            for side in a.sides:
-                assert side[0].value is not None
-                marks = tuple(range(n + 1, n + len(side) + 1))
-                n += len(side)
-                sides.append(ConflictSide(side[0].value.text, marks, tuple(c.unit.doc_id for c in side)))
-            conflicts = (Conflict(a.kind, tuple(sides)),)
-        return Answer(
-            question=question,
-            text=text,
-            quotes=tuple(self._quote(c.unit) for c in cited),
-            conflicts=conflicts,
-            mode=mode,
-            notes=tuple(notes),
-        )
-
-    def _abstention(self, question: str, a: Assessment, k: int, notes: list[str]) -> Answer:
-        nearest = tuple(self._quote(c.unit) for c in a.candidates[: min(3, k)])
-        return Answer(
-            question=question,
-            text=NOT_IN_SOURCES,
-            abstained=True,
-            mode="extractive",
-            nearest=nearest,
-            notes=tuple([*notes, a.reason]),
-        )
+    def _quote(self, doc_id: str, start: int, end: int, answer: bool = False) -> Quote:
+        """Returns the quote of the sentences holding start..end (with the span marked when `answer`)."""
+        doc = self.corpus.docs[doc_id]
+        units = sentences_holding(self.corpus, doc_id, start, end)
+        s, e = min(start, units[0].start), max(end, units[-1].end)
+        if answer:
+            return Quote(doc_id, doc.title, s, e, doc.text[s:e], start, end)
+        return Quote(doc_id, doc.title, s, e, doc.text[s:e])
 
 
 __all__ = ["Engine", "LLMError"]

@@ -84,10 +84,31 @@ class EmbeddedLLM:
         self._lock = threading.Lock()
         atexit.register(self._llm.close)  # free it before the interpreter tears llama.cpp down
 
+    MAX_TOKENS = 40
+
+    def fitted_prompt(self, question: str, evidence: Sequence[str]) -> str:
+        """Returns the prompt with as many passages as fit the model's window beside the answer (the
+        first passage always; cut by characters when even it alone is too long)."""
+        room = self._llm.n_ctx() - self.MAX_TOKENS - 8
+        passages = list(evidence)
+        while True:
+            prompt = prompts.completion_prompt(question, passages)
+            n = len(self._llm.tokenize(prompt.encode("utf-8"), add_bos=True))
+            if n <= room:
+                return prompt
+            if len(passages) > 1:
+                passages.pop()
+            else:
+                cut = int(len(passages[0]) * room / n) - 40
+                if cut < 100:
+                    raise LLMError("the question is too long for the embedded model's 2,048-token window")
+                passages[0] = passages[0][:cut]
+                question = question[: max(100, cut // 2)]
+
     def answer(self, question: str, evidence: Sequence[str]) -> str:
-        prompt = prompts.completion_prompt(question, evidence)
         with self._lock:  # llama.cpp contexts are not thread-safe
-            out: Any = self._llm(prompt, max_tokens=40, temperature=0.0, stop=["\n", "Evidence:", "Question:"])
+            prompt = self.fitted_prompt(question, evidence)
+            out: Any = self._llm(prompt, max_tokens=self.MAX_TOKENS, temperature=0.0, stop=["\n", "Evidence:", "Question:"])
         return str(out["choices"][0]["text"]).strip()
 
 

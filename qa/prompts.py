@@ -11,8 +11,8 @@ from collections.abc import Sequence
 CANNOT_ANSWER = "NOT IN SOURCES"
 
 INSTRUCTIONS = (
-    "Answer the question from the numbered evidence only, in a few words (at most 20), "
-    "and cite the evidence you used as [n] right after the words it supports. "
+    "Answer the question from the numbered evidence only: copy the shortest phrase of the evidence "
+    "that answers it, word for word (at most 20 words), and cite the evidence it comes from as [n] after it. "
     f"If the evidence does not answer the question, reply exactly: {CANNOT_ANSWER}"
 )
 
@@ -22,13 +22,13 @@ Evidence:
 [1] The bridge over the Danube was completed in 1896 after six years of work.
 [2] The city council approved a budget of 4.2 million euros on Tuesday.
 Question: How long did it take to build the bridge?
-Answer: Six years [1].
+Answer: six years [1]
 
 Evidence:
 [1] Rescue teams reached the village of Dorna late on Friday, officials said.
 [2] Mayor Elena Varga said about 300 homes had been flooded.
 Question: Who said that homes had been flooded?
-Answer: Mayor Elena Varga [2].
+Answer: Mayor Elena Varga [2]
 
 Evidence:
 [1] The festival drew 12,000 visitors in its first year.

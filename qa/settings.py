@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.store import StoreConfig
@@ -44,13 +46,23 @@ class Settings(BaseSettings):
     openai_model: str = Field("gpt-4o-mini", description="Model name sent to the OpenAI-compatible server.")
     openai_api_key: str = Field("not-needed", description="API key for the OpenAI-compatible server.")
     llm_timeout: float = Field(60.0, description="Seconds to wait for one LLM reply.")
-    top_k: int = Field(4, ge=1, le=20, description="Evidence passages handed to the answer step.")
-    candidates: int = Field(12, ge=4, le=200, description="Passages retrieved and judged per question to answer it.")
-    rival_candidates: int = Field(
-        30, ge=4, le=200, description="Passages searched for the other side of a conflict with the answer (the answer's own passages and the next ones)."
-    )
-    max_file_mb: float = Field(5.0, gt=0, description="Files larger than this many MB are refused at indexing.")
-    max_question_chars: int = Field(2000, ge=10, description="Longer questions are cut to this many characters.")
+    top_k: int = Field(4, ge=1, le=20, description="Passages handed to an LLM (the reader reads `candidates`).")
+    candidates: int = Field(12, ge=1, le=100, description="Passages (sentences with their neighbours) the reader reads per question.")
+    max_file_mb: float = Field(5.0, gt=0, le=1024, allow_inf_nan=False, description="Files larger than this many MB are refused at indexing.")
+    max_question_chars: int = Field(2000, ge=10, le=100_000, description="Longer questions are cut to this many characters.")
+
+    def __init__(self, **values: Any) -> None:
+        """Reads QA_* variables over the defaults; raises ValueError naming the setting for an unknown
+        QA_* name (with the closest valid one) or a value out of range."""
+        names = {f"QA_{n.upper()}" for n in type(self).model_fields}
+        for key in sorted(k for k in os.environ if k.startswith("QA_") and k not in names):
+            close = difflib.get_close_matches(key, sorted(names), n=1)
+            raise ValueError(f"unknown setting {key}" + (f"; did you mean {close[0]}?" if close else f"; the settings are: {', '.join(sorted(names))}"))
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            problems = [f"QA_{str(e['loc'][0]).upper() if e['loc'] else '?'}={e.get('input')!r}: {e['msg']}" for e in exc.errors()]
+            raise ValueError("invalid setting " + "; ".join(problems)) from None
 
     @property
     def max_file_bytes(self) -> int:

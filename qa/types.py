@@ -8,13 +8,19 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Quote:
-    """A verbatim passage: `text == document_text[start:end]` by construction."""
+    """A verbatim passage: `text == document_text[start:end]` by construction.
+
+    `answer_start`/`answer_end` are the document offsets of the answer span inside the quote
+    (None for a quote that only shows context, such as a nearest passage of an abstention).
+    """
 
     doc_id: str
     title: str
     start: int
     end: int
     text: str
+    answer_start: int | None = None
+    answer_end: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Returns a JSON-serialisable dict."""
@@ -34,7 +40,7 @@ class ConflictSide:
 class Conflict:
     """Documents disagree on the asked fact: every side with its quotes."""
 
-    kind: str  # "number" or "date"
+    kind: str  # "number", "date" or "text"
     sides: tuple[ConflictSide, ...]
 
     def to_dict(self) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from index.keyword import terms
 from qa.prompts import CANNOT_ANSWER
-from qa.values import Value, dates, dates_agree, name_words, names, numbers, numbers_agree
+from qa.values import dates, dates_agree, name_words, names, numbers, numbers_agree
 
 MARKER = re.compile(r"\[(\d+)\]")
 MAX_WORDS = 40
@@ -28,13 +28,13 @@ def strip_markers(text: str) -> str:
     return " ".join(MARKER.sub(" ", text).split())
 
 
-def problems(answer: str, evidence: Sequence[str], kind: str) -> list[str]:
+def problems(answer: str, evidence: Sequence[str]) -> list[str]:
     """Returns why `answer` cannot be shown (empty when it passes).
 
     Checks: it cites at least one evidence number and every cited number exists; every
     number, date and proper name it states appears in the evidence it cites, and every other
     word of content too (as a stem: "vehicles" for "vehicle"); a name is not cut from a longer
-    one; a question asking for a number or a date gets one; it is short.
+    one; it is short.
     """
     found: list[str] = []
     if not answer.strip() or CANNOT_ANSWER.lower() in answer.lower():
@@ -72,11 +72,20 @@ def problems(answer: str, evidence: Sequence[str], kind: str) -> list[str]:
         found.append(f"words the cited evidence does not hold: {added}")
     for cut in _cut_names(body, sources):
         found.append(f"name {cut!r} is cut from a longer name in the cited evidence")
-    if kind == "number" and not numbers(body):
-        found.append("the question asks for a number and the answer gives none")
-    if kind == "date" and not dates(body):
-        found.append("the question asks for a date and the answer gives none")
     return found
+
+
+def locate(answer: str, evidence: Sequence[str]) -> tuple[int, int, int] | None:
+    """Returns (evidence number, start, end) of the answer's phrase, without its markers, in the first
+    passage it cites that holds it verbatim (case and spacing aside), or None."""
+    body = strip_markers(answer).strip(" .,;:\"'“”‘’")
+    if not body:
+        return None
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in body.split()), re.IGNORECASE)
+    for n in markers(answer):
+        if 1 <= n <= len(evidence) and (m := pattern.search(evidence[n - 1])):
+            return n, m.start(), m.end()
+    return None
 
 
 def _words(text: str) -> list[str]:
@@ -96,15 +105,3 @@ def _cut_names(body: str, sources: str) -> list[str]:
         if w and inside and not any(n[len(n) - len(w) :] == w for n in inside):
             out.append(v.text)
     return out
-
-
-def agrees(answer: str, kind: str, expected: Value | None) -> bool:
-    """Returns True when the answer states the value code found in the best evidence (or none was found)."""
-    if expected is None:
-        return True
-    body = strip_markers(answer)
-    if kind == "number":  # a range must be given whole
-        return any(v.key == expected.key or ("-" not in expected.key and numbers_agree(v.key, expected.key)) for v in numbers(body))
-    if kind == "date":
-        return any(dates_agree(v.key, expected.key) for v in dates(body))
-    return bool(name_words(body) & name_words(expected.text))

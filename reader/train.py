@@ -13,7 +13,6 @@ reader/model/ (fp16 safetensors, config, tokenizer, training.json) with their SH
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import os
@@ -29,6 +28,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import torch
 from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
+from qa.reader import sha256
 from reader.data import Window, training_set, windows
 
 HERE = Path(__file__).resolve().parent
@@ -83,14 +83,6 @@ def tensors(batch: list[Window], pad: int) -> dict[str, torch.Tensor]:
         "start_positions": torch.tensor([w.start for w in batch]),
         "end_positions": torch.tensor([w.end for w in batch]),
     }
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def export(model, tokenizer, settings: dict) -> None:

@@ -100,3 +100,17 @@ def test_a_quote_is_printed_verbatim_without_added_marks(capsys: pytest.CaptureF
     out = capsys.readouterr().out
     assert "│ “There is still tough fighting to go,” Col. Joseph Scrocca told CNN." in out
     assert "““" not in out and "CNN.”" not in out
+
+
+def test_an_unknown_or_mistyped_setting_is_refused_with_the_closest_name(env: dict[str, str]) -> None:
+    out = qa(dict(env, QA_TOPK="3"), "ask", "How many civilians remain?")
+    assert out.returncode == 2 and "unknown setting QA_TOPK; did you mean QA_TOP_K?" in out.stderr, out.stderr
+    out = qa(dict(env, QA_CHROMA_ULR="http://127.0.0.1:8000"), "docs", "list")
+    assert out.returncode == 2 and "QA_CHROMA_URL" in out.stderr, out.stderr
+
+
+def test_numeric_settings_and_options_are_range_checked(env: dict[str, str]) -> None:
+    out = qa(dict(env, QA_MAX_FILE_MB="inf"), "index", "--quiet")
+    assert out.returncode == 2 and "QA_MAX_FILE_MB='inf'" in out.stderr and "Traceback" not in out.stderr, out.stderr
+    out = qa(env, "ask", "How many civilians remain?", "--top-k", "0")
+    assert out.returncode == 2 and "QA_TOP_K=0" in out.stderr, out.stderr

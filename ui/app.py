@@ -49,15 +49,17 @@ class Session:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def answer(self, question: str, llm: str | None = None, top_k: int | None = None) -> Answer:
+    def answer(self, question: str, llm: str | None = None, top_k: float | None = None) -> Answer:
         """Returns the engine's answer; raises ValueError, LLMError or ConnectionError with a readable message."""
-        return self.engine.answer(question, llm=llm or None, top_k=int(top_k) if top_k else None)
+        if top_k is not None and (not isinstance(top_k, int | float) or top_k != int(top_k)):
+            raise ValueError(f"top_k must be a whole number from 1 to 20, not {top_k!r}")
+        return self.engine.answer(question, llm=llm or None, top_k=None if top_k is None else int(top_k))
 
     def api_answer(self, question: str, llm: str = "", top_k: float = 0) -> dict[str, Any]:
         """Returns the answer as a dict, or {"error": message}."""
         try:
-            return self.answer(question, llm or None, int(top_k) or None).to_dict()
-        except (ValueError, LLMError, ConnectionError) as exc:
+            return self.answer(question, llm or None, top_k if top_k else None).to_dict()
+        except (ValueError, TypeError, OverflowError, LLMError, ConnectionError) as exc:
             return {"error": str(exc)}
 
     def documents(self) -> list[list[Any]]:
@@ -120,7 +122,8 @@ class Session:
         if doc is None:
             return render.error_html(f"document {doc_id} is no longer indexed")
         spans = [(q.start, q.end, i) for i, q in enumerate(a.quotes, 1) if q.doc_id == doc_id]
-        return render.viewer_html(doc.title, doc_id, doc.text, spans, n)
+        answers = [(q.answer_start, q.answer_end) for q in a.quotes if q.doc_id == doc_id and q.answer_start is not None and q.answer_end is not None]
+        return render.viewer_html(doc.title, doc_id, doc.text, spans, n, answers)
 
 
 def _choices(a: Answer) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 from qa.types import Answer, Quote
 
@@ -31,6 +32,7 @@ CSS = """
             border: 1px solid #e5e7eb; border-radius: 8px; padding: .8rem;}
 .qa-viewer mark {background: #fde68a; padding: 0 .1rem; border-radius: 3px;}
 .qa-viewer mark.current {background: #f59e0b; outline: 2px solid #b45309;}
+.qa-span {font-style: normal; font-weight: 700; text-decoration: underline 2px #1d4ed8; text-underline-offset: 3px;}
 .qa-viewer h4 {margin: 0 0 .5rem 0; white-space: normal;}
 .qa-status {font-size: .85rem; color: #4b5563;}
 #quote-picker {display: none;}
@@ -95,8 +97,27 @@ def _card(n: int | None, q: Quote, nearest: bool = False) -> str:
     return (
         f'<div class="qa-card{" nearest" if nearest else ""}"{click}>'
         f'<div class="head">{num}<b>{esc(q.title)}</b> · {esc(q.doc_id)} · <span class="pos">chars {q.start}–{q.end}</span></div>'
-        f"<blockquote>{esc(q.text)}</blockquote></div>"  # verbatim: no marks added to a quote that has its own
+        f"<blockquote>{spanned(q.text, q.start, _answer_span(q))}</blockquote></div>"  # verbatim: no marks added to a quote that has its own
     )
+
+
+def _answer_span(q: Quote) -> list[tuple[int, int]]:
+    return [(q.answer_start, q.answer_end)] if q.answer_start is not None and q.answer_end is not None else []
+
+
+def spanned(text: str, base: int, spans: list[tuple[int, int]]) -> str:
+    """Returns `text` (which starts at document offset `base`) escaped, the answer spans (document
+    offsets) inside it marked."""
+    out, pos = [], 0
+    for s, e in sorted(spans):
+        s, e = max(s - base, pos), min(e - base, len(text))
+        if s >= e:
+            continue
+        out.append(esc(text[pos:s]))
+        out.append(f'<strong class="qa-span" title="the answer">{esc(text[s:e])}</strong>')
+        pos = e
+    out.append(esc(text[pos:]))
+    return "".join(out)
 
 
 def cards_html(a: Answer) -> str:
@@ -110,8 +131,11 @@ def cards_html(a: Answer) -> str:
     return "\n".join(parts)
 
 
-def viewer_html(title: str, doc_id: str, text: str, spans: list[tuple[int, int, int]], current: int | None) -> str:
-    """Returns the article with quoted spans highlighted in place; `spans` are (start, end, marker)."""
+def viewer_html(
+    title: str, doc_id: str, text: str, spans: list[tuple[int, int, int]], current: int | None, answers: Sequence[tuple[int, int]] = ()
+) -> str:
+    """Returns the article with quoted spans highlighted in place, the answer spans inside them marked;
+    `spans` are (start, end, marker), `answers` (start, end), all document offsets."""
     out = [f'<div class="qa-viewer"><h4>{esc(title)} <small>({esc(doc_id)})</small></h4>']
     pos = 0
     for start, end, n in sorted(spans):
@@ -121,7 +145,7 @@ def viewer_html(title: str, doc_id: str, text: str, spans: list[tuple[int, int, 
             continue
         out.append(esc(text[pos:start]))
         cls = ' class="current"' if n == current else ""
-        out.append(f'<mark id="quote-{n}"{cls} title="quote [{n}]">{esc(text[start:end])}</mark>')
+        out.append(f'<mark id="quote-{n}"{cls} title="quote [{n}]">{spanned(text[start:end], start, list(answers))}</mark>')
         pos = end
     out.append(esc(text[pos:]))
     out.append("</div>")
