@@ -25,6 +25,7 @@ from qa.settings import PROJECT_ROOT
 
 MODEL_DIR = PROJECT_ROOT / "reader" / "model"
 REBUILD = "make reader"
+PRECISIONS = ("fp32", "bf16", "int8")
 
 
 class ReaderError(RuntimeError):
@@ -69,8 +70,17 @@ class ExtractiveReader:
         max_question_tokens: int | None = None,
         max_answer_tokens: int = 30,
         batch_size: int = 16,
+        precision: str = "fp32",
     ) -> None:
-        """Window settings default to those the model was trained with (its training.json)."""
+        """Window settings default to those the model was trained with (its training.json).
+
+        `precision`: "fp32" (the default, what the thresholds were fitted with), "bf16" (autocast) or
+        "int8" (dynamic quantisation of the linear layers); the faster two are measured by
+        `python -m reader.evaluate --precision ...` before either may become the default.
+        """
+        if precision not in PRECISIONS:
+            raise ValueError(f"unknown reader precision {precision!r}; choose one of {PRECISIONS}")
+        self.precision = precision
         self.model_dir = Path(model_dir)
         trained = self._trained_settings()
         self.max_length = max_length or int(trained.get("max_length", 256))
@@ -111,6 +121,8 @@ class ExtractiveReader:
             self._tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
             model = AutoModelForQuestionAnswering.from_pretrained(self.model_dir, dtype=torch.float32)
             model.eval()
+            if self.precision == "int8":
+                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
             self._model = model
 
     def read(self, question: str, passages: Sequence[str], top_n: int = 3) -> list[list[Span]]:
@@ -140,7 +152,7 @@ class ExtractiveReader:
         offsets = enc.pop("offset_mapping").tolist()
         owner = enc.pop("overflow_to_sample_mapping").tolist()
         starts, ends = [], []
-        with torch.inference_mode():
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
             for b in range(0, len(owner), self.batch_size):
                 part = {k: v[b : b + self.batch_size] for k, v in enc.items()}
                 res = model(**part)

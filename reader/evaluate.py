@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import argparse
 import collections
 import json
 import re
@@ -22,7 +23,7 @@ import string
 import time
 from pathlib import Path
 
-from qa.reader import ExtractiveReader
+from qa.reader import PRECISIONS, ExtractiveReader
 from reader.data import SQUAD2, load, split
 
 HERE = Path(__file__).resolve().parent
@@ -97,8 +98,12 @@ def speed(reader: ExtractiveReader, rows: int = 256) -> float:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--precision", choices=PRECISIONS, default="fp32",
+                    help="fp32 writes scores.json and the card; another writes scores-<precision>.json beside it, for comparison")
+    args = ap.parse_args()
     t = time.perf_counter()
-    reader = ExtractiveReader()
+    reader = ExtractiveReader(precision=args.precision)
     reader.warm_up()
     warm = time.perf_counter() - t
     test, cal = read_part(reader, "test"), read_part(reader, "calibration")
@@ -119,7 +124,13 @@ def main() -> None:
         "warm_up_s": round(warm, 2),
         "window_tokens": reader.max_length,
         "sha256": (reader.model_dir / "SHA256").read_text().split()[0],
+        "precision": args.precision,
     }
+    if args.precision != "fp32":
+        out = SCORES.with_name(f"scores-{args.precision}.json")
+        out.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+        print(json.dumps(scores, indent=2))
+        return
     SCORES.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
     c = scores["at_calibrated_margin"]
     lines = [

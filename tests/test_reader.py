@@ -85,3 +85,8 @@ def test_missing_or_corrupted_weights_name_the_file_and_the_rebuild_command(read
     weights.unlink()
     with pytest.raises(ReaderError, match=rf"missing: {weights}.*make reader"):
         ExtractiveReader(broken).warm_up()
+
+
+def test_an_unknown_precision_is_refused_with_the_choices() -> None:
+    with pytest.raises(ValueError, match="fp32"):
+        ExtractiveReader(precision="fp8")
