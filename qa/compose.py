@@ -18,17 +18,22 @@ def phrase(text: str) -> str:
     return " ".join(text.split()).strip(" ,;:.—–-()\"'“”‘’") or text.strip()
 
 
+def side_marks(d: Decision) -> list[tuple[int, ...]]:
+    """Returns each side's markers: the sides' readings are quoted in order, so side i holds a run of numbers."""
+    out, n = [], 0
+    for side in d.sides:
+        out.append(tuple(range(n + 1, n + len(side) + 1)))
+        n += len(side)
+    return out
+
+
 def answer_text(d: Decision) -> tuple[str, list[Reading]]:
     """Returns the answer text and the readings it cites, in marker order."""
-    cited: list[Reading] = []
+    cited = [r for side in d.sides for r in side]
     parts = []
-    for side in d.sides:
-        marks = []
-        for r in side:
-            cited.append(r)
-            marks.append(len(cited))
+    for side, marks in zip(d.sides, side_marks(d), strict=True):
         docs = len({r.doc_id for r in side})
-        parts.append(f"{phrase(side[0].text)} {cite(marks)}" + (f" ({docs} sources)" if docs > 1 else ""))
+        parts.append(f"{phrase(side[0].text)} {cite(list(marks))}" + (f" ({docs} sources)" if docs > 1 else ""))
     if len(parts) > 1:
         return "The sources disagree: " + " versus ".join(parts) + ".", cited
     body = parts[0]

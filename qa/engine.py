@@ -149,12 +149,11 @@ class Engine:
         text, cited = compose.answer_text(d)
         conflicts: tuple[Conflict, ...] = ()
         if len(d.sides) > 1:
-            sides, n = [], 0
-            for side in d.sides:
-                marks = tuple(range(n + 1, n + len(side) + 1))
-                n += len(side)
-                sides.append(ConflictSide(compose.phrase(side[0].text), marks, tuple(r.doc_id for r in side)))
-            conflicts = (Conflict(d.kind, tuple(sides)),)
+            sides = tuple(
+                ConflictSide(compose.phrase(side[0].text), marks, tuple(r.doc_id for r in side))
+                for side, marks in zip(d.sides, compose.side_marks(d), strict=True)
+            )
+            conflicts = (Conflict(d.kind, sides),)
         quotes = tuple(self._quote(r.doc_id, r.start, r.end, answer=True) for r in cited)
         return Answer(question, text, quotes, conflicts=conflicts, notes=tuple(notes))
 
