@@ -86,11 +86,21 @@ def correct(s: Scored) -> bool:
     return not a.abstained and short and matches(a.text, s.item.answer)
 
 
-def _tokens(text: str) -> list[str]:
+def squad_tokens(text: str) -> list[str]:
     """SQuAD's answer normalisation: lower case, no punctuation, no articles, single spaces."""
     t = re.sub(r"\[\d+\]", " ", text.lower())
     t = "".join(ch if ch.isalnum() or ch.isspace() else " " for ch in t)
     return [w for w in t.split() if w not in ("a", "an", "the")]
+
+
+def span_f1(predicted: str, gold: str) -> float:
+    """Returns SQuAD's token F1 of one predicted answer against one gold answer."""
+    got, want = squad_tokens(predicted), squad_tokens(gold)
+    common = sum(min(got.count(w), want.count(w)) for w in set(want))
+    if not common:
+        return 0.0
+    p, r = common / len(got), common / len(want)
+    return 2 * p * r / (p + r)
 
 
 def token_f1(s: Scored) -> float | None:
@@ -100,15 +110,7 @@ def token_f1(s: Scored) -> float | None:
         return None
     if s.answer is None or s.answer.abstained:
         return 0.0
-    got = _tokens(s.answer.text)
-    best = 0.0
-    for form in (f for g in s.item.answer for f in g):
-        gold = _tokens(form)
-        common = sum(min(got.count(w), gold.count(w)) for w in set(gold))
-        if common:
-            p, r = common / len(got), common / len(gold)
-            best = max(best, 2 * p * r / (p + r))
-    return best
+    return max((span_f1(s.answer.text, form) for g in s.item.answer for form in g), default=0.0)
 
 
 def answer_in_quote(s: Scored) -> bool | None:

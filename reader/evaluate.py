@@ -16,13 +16,11 @@
 from __future__ import annotations
 
 import argparse
-import collections
 import json
-import re
-import string
 import time
 from pathlib import Path
 
+from evals.metrics import span_f1, squad_tokens
 from qa.reader import PRECISIONS, ExtractiveReader
 from reader.data import SQUAD2, load, split
 
@@ -31,23 +29,6 @@ SCORES = HERE / "scores.json"
 CARD = HERE / "MODEL_CARD.md"
 MAX_FALSE_ABSTENTION = 0.10
 BEGIN, END = "<!-- scores: written by python -m reader.evaluate -->", "<!-- /scores -->"
-
-
-def normalize(text: str) -> list[str]:
-    """SQuAD's answer normalisation: lower case, no punctuation, no articles, single spaces."""
-    text = "".join(ch for ch in text.lower() if ch not in set(string.punctuation))
-    return re.sub(r"\b(a|an|the)\b", " ", text).split()
-
-
-def f1(pred: str, gold: str) -> float:
-    p, g = normalize(pred), normalize(gold)
-    common = sum((collections.Counter(p) & collections.Counter(g)).values())
-    if not p or not g:
-        return float(p == g)
-    if common == 0:
-        return 0.0
-    prec, rec = common / len(p), common / len(g)
-    return 2 * prec * rec / (prec + rec)
 
 
 def read_part(reader: ExtractiveReader, part: str) -> list[dict]:
@@ -77,7 +58,7 @@ def at(rows: list[dict], threshold: float) -> dict[str, float]:
         "threshold": round(threshold, 3),
         "abstention_recall": round(sum(r["margin"] < threshold for r in imp) / max(len(imp), 1), 3),
         "false_abstentions": round(sum(r["margin"] < threshold for r in ans) / max(len(ans), 1), 3),
-        "f1_answered": round(sum(max(f1(r["text"], g) for g in r["answers"]) for r in kept) / max(len(kept), 1), 3),
+        "f1_answered": round(sum(max(span_f1(r["text"], g) for g in r["answers"]) for r in kept) / max(len(kept), 1), 3),
     }
 
 
@@ -114,8 +95,8 @@ def main() -> None:
         "test_articles": len(split("test")),
         "test_questions": len(test),
         "test_unanswerable": len(test) - len(answerable),
-        "exact_match": round(sum(max(float(normalize(r["text"]) == normalize(g)) for g in r["answers"]) for r in answerable) / len(answerable), 3),
-        "f1": round(sum(max(f1(r["text"], g) for g in r["answers"]) for r in answerable) / len(answerable), 3),
+        "exact_match": round(sum(max(float(squad_tokens(r["text"]) == squad_tokens(g)) for g in r["answers"]) for r in answerable) / len(answerable), 3),
+        "f1": round(sum(max(span_f1(r["text"], g) for g in r["answers"]) for r in answerable) / len(answerable), 3),
         "calibration_rule": f"highest margin refusing at most {MAX_FALSE_ABSTENTION:.0%} of the calibration articles' answerable questions",
         "at_calibrated_margin": at(test, threshold),
         "calibration_at_margin": at(cal, threshold),
