@@ -22,8 +22,8 @@ from pathlib import Path
 
 from evals import squad
 from evals.metrics import Scored, summarise
-from qa.settings import PROJECT_ROOT
-from qa.types import Answer, Quote
+from evals.squad import PROJECT_ROOT
+from qa import Answer, Quote
 
 LEGACY_FILE = Path(__file__).with_name("legacy_squad.json")
 COMMIT = "80ca8a7"

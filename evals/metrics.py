@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evals.dataset import Item, Span
-from qa.types import Answer, Quote
+from qa import Answer, Quote
 
 _NUMBER_WORDS = {
     w: str(i)

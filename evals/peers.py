@@ -12,7 +12,9 @@ Each turns its output into the project's `Answer`, locating its quotes in the do
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from typing import Any
 from index.chunking import sentence_units
 from index.documents import Document, load_documents
 from index.keyword import KeywordIndex
-from qa.types import Answer, Quote
+from qa import Answer, Quote
 
 REFUSAL = re.compile(
     r"not (mentioned|provided|stated|specified|given|contain|say|in the)|no information|cannot (be )?(answer|determine|find)|"
@@ -144,5 +146,8 @@ def build_peers(seeds_dir: Path, names: Sequence[str] = ("llamaindex-citation", 
     """Returns the named peers, built over `seeds_dir`."""
     out: list[Any] = []
     for name in names:
+        if name == "llamaindex-citation" and importlib.util.find_spec("llama_cpp") is None:
+            print("peer llamaindex-citation skipped: it runs the embedded LLM (make setup-llm)", file=sys.stderr)
+            continue
         out.append(LlamaIndexCitation(seeds_dir) if name == "llamaindex-citation" else BM25Sentence(seeds_dir))
     return out

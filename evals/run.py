@@ -77,14 +77,15 @@ def check(result: dict[str, Any], thresholds: dict[str, Any]) -> list[tuple[str,
 def main(args: argparse.Namespace | None = None) -> int:
     """Runs the evals; returns 0 when every enforced threshold holds."""
     if args is None:
-        from qa.cli import build_parser
+        from evals.command import add_arguments
 
-        args = build_parser().parse_args(["eval", *sys.argv[1:]])
+        parser = argparse.ArgumentParser(prog="python -m evals.run", description="Runs the grounding evals (as `qa eval`).")
+        add_arguments(parser)
+        args = parser.parse_args()
     if args.previous and not Path(args.previous).is_file():  # say so now, not after the whole run
         print(f"qa eval: --previous {args.previous}: no such file (give a result.json of an earlier run)", file=sys.stderr)
         return 2
-    from qa import get_engine
-    from qa.settings import Settings, go_offline
+    from qa import Settings, get_engine, go_offline
 
     go_offline()
     out = Path(args.out)

@@ -16,8 +16,8 @@ import re
 from pathlib import Path
 
 from evals.dataset import Item, Span
-from qa.settings import PROJECT_ROOT
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout: the reader's split lives beside qa/
 SQUAD2 = PROJECT_ROOT.parent / "shared" / "data" / "squad" / "dev-v2.0-open.json.gz"
 SPLIT_FILE = PROJECT_ROOT / "reader" / "split.json"
 PER_ARTICLE = 40

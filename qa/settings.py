@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(None, description="Chroma server host; with chroma_port, an alternative to chroma_url.")
     chroma_port: int | None = Field(None, description="Chroma server port.")
     embedder: str = Field("minilm", description="Embedder: minilm (bundled all-MiniLM-L6-v2) or hashing (test fake).")
-    llm: str = Field("embedded", description="LLM backend: embedded (bundled Gemma 3 270M), openai, none, or a registered fake.")
+    llm: str = Field("none", description="LLM backend: none (the reader's answer), embedded (Gemma 3 270M, the [llm] extra), openai, or a registered fake.")
     openai_base_url: str = Field("http://127.0.0.1:8080/v1", description="Base URL of an OpenAI-compatible server.")
     openai_model: str = Field("gpt-4o-mini", description="Model name sent to the OpenAI-compatible server.")
     openai_api_key: str = Field("not-needed", description="API key for the OpenAI-compatible server.")

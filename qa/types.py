@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+
+def _md(text: str) -> str:
+    """Returns `text` safe inside Markdown: HTML characters as entities, emphasis marks escaped."""
+    return html.escape(text, quote=False).replace("*", "\\*").replace("_", "\\_").replace("`", "\\`")
 
 
 @dataclass(frozen=True)
@@ -75,12 +81,13 @@ class Answer:
         }
 
     def to_markdown(self) -> str:
-        """Returns the answer and its numbered quotes as Markdown."""
-        lines = [self.text, ""]
+        """Returns the answer and its numbered quotes as Markdown; text from the documents is escaped
+        (a title or quote holding `<img onerror=...>` renders as text, never as HTML)."""
+        lines = [_md(self.text), ""]
         for i, q in enumerate(self.quotes, 1):
-            lines.append(f"[{i}] “{q.text}” — *{q.title}* ({q.doc_id}, chars {q.start}–{q.end})")
+            lines.append(f"[{i}] “{_md(q.text)}” — *{_md(q.title)}* ({_md(q.doc_id)}, chars {q.start}–{q.end})")
         if self.nearest:
             lines.append("\nNearest passages (these do not answer the question):")
             for q in self.nearest:
-                lines.append(f"- “{q.text}” — *{q.title}* ({q.doc_id}, chars {q.start}–{q.end})")
+                lines.append(f"- “{_md(q.text)}” — *{_md(q.title)}* ({_md(q.doc_id)}, chars {q.start}–{q.end})")
         return "\n".join(lines).strip()

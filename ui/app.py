@@ -11,10 +11,7 @@ import logging
 import os
 from typing import Any
 
-from qa.engine import Engine
-from qa.llm import LLMError
-from qa.settings import Settings, go_offline
-from qa.types import Answer
+from qa import Answer, Engine, LLMError, Settings, go_offline
 from ui import render
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from qa.types import Answer, Quote
+from qa import Answer, Quote
 
 CSS = """
 .qa-answer {font-size: 1.15rem; line-height: 1.5; padding: .6rem .2rem;}

@@ -1,8 +1,11 @@
-"""Writing the answer text by code from the decision, with [n] markers into its quotes."""
+"""Quoting: the answer text written by code from the decision, with [n] markers into its quotes, and
+the quotes themselves, whole sentences sliced from the stored text by offsets."""
 
 from __future__ import annotations
 
 from qa.decide import Decision, Reading
+from qa.retrieve import Corpus, Unit
+from qa.types import Quote
 
 NOT_IN_SOURCES = "Not in the sources: the indexed articles do not answer this question."
 NO_DOCUMENTS = "No documents indexed: add some with `qa index PATH`."
@@ -38,3 +41,20 @@ def answer_text(d: Decision) -> tuple[str, list[Reading]]:
         return "The sources disagree: " + " versus ".join(parts) + ".", cited
     body = parts[0]
     return body[:1].upper() + body[1:] + ".", cited
+
+
+def sentences_holding(corpus: Corpus, doc_id: str, start: int, end: int) -> list[Unit]:
+    """Returns the sentences of a document that the span start..end touches, in order."""
+    return [u for u in corpus.doc_units.get(doc_id, []) if u.start < end and start < u.end] or [
+        min(corpus.doc_units[doc_id], key=lambda u: abs(u.start - start))
+    ]
+
+
+def quote(corpus: Corpus, doc_id: str, start: int, end: int, answer: bool = False) -> Quote:
+    """Returns the quote of the sentences holding start..end (with the span marked when `answer`)."""
+    doc = corpus.docs[doc_id]
+    units = sentences_holding(corpus, doc_id, start, end)
+    s, e = min(start, units[0].start), max(end, units[-1].end)
+    if answer:
+        return Quote(doc_id, doc.title, s, e, doc.text[s:e], start, end)
+    return Quote(doc_id, doc.title, s, e, doc.text[s:e])

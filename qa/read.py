@@ -1,4 +1,10 @@
-"""The reader: extractive question answering with a no-answer option.
+"""Reading: the passages around the retrieved sentences, and the reader that finds answer spans in them.
+
+The passages (`windows`) are each retrieved sentence with its neighbours, by document offsets: a
+window is a run of whole sentences of one document; windows that overlap are merged (up to
+`MAX_CHARS`), so no text is read twice and a span's document offsets are `window.start + offset`.
+
+The reader is extractive question answering with a no-answer option.
 
 For a question and a list of passages it returns, per passage, the best answer spans as character
 offsets into that passage, each with a `margin`: the span's score (start + end logit) minus the
@@ -21,11 +27,59 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from qa.retrieve import Corpus, Hit
 from qa.settings import PROJECT_ROOT
 
 MODEL_DIR = PROJECT_ROOT / "reader" / "model"
 REBUILD = "make reader"
-PRECISIONS = ("fp32", "bf16", "int8")
+PRECISIONS = ("auto", "fp32", "bf16", "int8")
+BEFORE, AFTER = 1, 1  # sentences read on each side of a retrieved one
+MAX_CHARS = 1500  # a merged window stops growing here (about 300 tokens)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Sentences `first`..`last` (ordinals) of a document; `rank` is its best hit's retrieval rank."""
+
+    doc_id: str
+    first: int
+    last: int
+    start: int
+    end: int
+    rank: int
+
+
+def windows(corpus: Corpus, hits: Sequence[Hit], limit: int) -> list[Window]:
+    """Returns at most `limit` windows around the hits, in the order of their best hit."""
+    out: list[Window] = []
+    for rank, h in enumerate(hits):
+        around = corpus.neighbours(h.unit, BEFORE, AFTER)
+        first, last = around[0], around[-1]
+        merged = False
+        for i, w in enumerate(out):
+            if w.doc_id != h.unit.doc_id or first.ordinal > w.last + 1 or last.ordinal < w.first - 1:
+                continue
+            a = min(first.ordinal, w.first)
+            b = max(last.ordinal, w.last)
+            start, end = _span(corpus, h.unit.doc_id, a, b)
+            if end - start <= MAX_CHARS:
+                out[i] = Window(w.doc_id, a, b, start, end, w.rank)
+                merged = True
+                break
+        if not merged:
+            if len(out) >= limit:
+                continue
+            out.append(Window(h.unit.doc_id, first.ordinal, last.ordinal, first.start, last.end, rank))
+    return out
+
+
+def _span(corpus: Corpus, doc_id: str, first: int, last: int) -> tuple[int, int]:
+    return corpus.by_pos[(doc_id, first)].start, corpus.by_pos[(doc_id, last)].end
+
+
+def text_of(corpus: Corpus, w: Window) -> str:
+    """Returns the window's exact text."""
+    return corpus.docs[w.doc_id].text[w.start : w.end]
 
 
 class ReaderError(RuntimeError):
@@ -50,6 +104,15 @@ class Reader(Protocol):
     def read(self, question: str, passages: Sequence[str], top_n: int = 3) -> list[list[Span]]: ...
 
 
+def cpu_has_bf16() -> bool:
+    """True where the processor computes bf16 natively (AVX-512 BF16 or AMX); elsewhere autocast is slower."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
 def sha256(path: Path) -> str:
     """Returns the hex SHA-256 of a file."""
     h = hashlib.sha256()
@@ -70,17 +133,18 @@ class ExtractiveReader:
         max_question_tokens: int | None = None,
         max_answer_tokens: int = 30,
         batch_size: int = 16,
-        precision: str = "fp32",
+        precision: str = "auto",
     ) -> None:
         """Window settings default to those the model was trained with (its training.json).
 
-        `precision`: "fp32" (the default, what the thresholds were fitted with), "bf16" (autocast) or
-        "int8" (dynamic quantisation of the linear layers); the faster two are measured by
-        `python -m reader.evaluate --precision ...` before either may become the default.
+        `precision`: "auto" (the default, what the thresholds were fitted with: "bf16" where the CPU
+        computes bf16 natively, as the reader was trained, else "fp32"), "fp32", "bf16" (autocast) or
+        "int8" (dynamic quantisation of the linear layers); each is measured by
+        `python -m reader.evaluate --precision ...`.
         """
         if precision not in PRECISIONS:
             raise ValueError(f"unknown reader precision {precision!r}; choose one of {PRECISIONS}")
-        self.precision = precision
+        self.precision = ("bf16" if cpu_has_bf16() else "fp32") if precision == "auto" else precision
         self.model_dir = Path(model_dir)
         trained = self._trained_settings()
         self.max_length = max_length or int(trained.get("max_length", 256))

@@ -1,6 +1,6 @@
 """Fitting the reader's thresholds on held-out data (never on a test split).
 
-    python -m evals.calibrate     # prints the sweep and writes qa/calibration.json
+    python -m reader.calibrate     # prints the sweep and writes qa/calibration.json
 
 - `answer` (may the best span answer?) on the SQuAD calibration articles (reader/split.json),
   indexed together and asked by open retrieval like the SQuAD suite, and on the Mosul dev split:
@@ -28,10 +28,9 @@ from tqdm import tqdm
 from evals import squad
 from evals.dataset import Item, load_items
 from evals.metrics import MAX_ANSWER_WORDS, matches
-from qa.calibration import CALIBRATION_FILE, Calibration
-from qa.compose import answer_text
-from qa.decide import Reading, decide
+from qa.decide import CALIBRATION_FILE, Calibration, Reading, decide
 from qa.engine import Engine
+from qa.quote import answer_text
 from qa.settings import Settings, go_offline
 
 MAX_FALSE_ABSTENTION = 0.10  # on each corpus: the product's promise that answerable questions are rarely refused
