@@ -146,6 +146,10 @@ class VectorStore:
             )
         return out
 
+    def doc_versions(self) -> dict[str, str]:
+        """Returns the content hash of every committed document by id (no texts: cheap to poll)."""
+        return {row["id"]: row["metadatas"]["sha"] for row in self._get_all("doc", ["metadatas"])}
+
     def span_rows(self, kind: str, with_vectors: bool = False) -> list[dict[str, Any]]:
         """Returns every stored span of `kind` as {id, metadatas[, embeddings]} rows (orphans included)."""
         include = ["metadatas", "embeddings"] if with_vectors else ["metadatas"]

@@ -65,6 +65,15 @@ class Engine:
         with self._lock:
             self._corpus = None
 
+    def refresh(self) -> bool:
+        """Reloads the corpus when the store's documents changed since it was read (another process
+        indexed or removed some); returns True when it did."""
+        corpus = self.corpus
+        if VectorStore(self.settings.store_config()).doc_versions() == {d: doc.sha for d, doc in corpus.docs.items()}:
+            return False
+        self.reload()
+        return True
+
     # -- answering ----------------------------------------------------------------
     def passages(self, question: str, k: int = 10) -> list[Quote]:
         """Returns the `k` passages hybrid retrieval ranks best for `question`, best first: only the

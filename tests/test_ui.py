@@ -143,3 +143,84 @@ def test_documents_can_be_added_and_removed_from_the_page_logic(tmp_path: Path) 
     assert session.remove(new_id) == f"Removed {new_id}."
     assert len(session.documents()) == 5
     assert "Not removed" in session.remove(new_id)
+
+
+def test_an_upload_under_a_name_used_before_is_another_document(tmp_path: Path) -> None:
+    from qa.engine import Engine
+    from ui.app import Session
+
+    session = Session(Engine(Settings(index_dir=tmp_path / "index", seeds_dir=tmp_path / "none", embedder="hashing", llm="none")))
+    first, second, again = tmp_path / "a" / "report.txt", tmp_path / "b" / "report.txt", tmp_path / "c" / "report.txt"
+    for path, text in ((first, "The bridge opened in 1896."), (second, "The dam was finished in 1950."), (again, "The bridge opened in 1896.")):
+        path.parent.mkdir()
+        path.write_text(text)
+    assert "1 added" in session.upload([str(first)])
+    msg = session.upload([str(second), str(again)])  # a new report.txt, and the first one's content again
+    assert "1 added" in msg and "removed" not in msg.replace("0 removed", "")
+    titles = sorted(r[1] for r in session.documents())
+    assert titles == ["The bridge opened in 1896.", "The dam was finished in 1950."]
+    sources = sorted(p.read_text() for p in (tmp_path / "index" / "uploads").rglob("report.txt"))
+    assert sources == ["The bridge opened in 1896.", "The dam was finished in 1950."]  # each document keeps its source
+
+
+def test_removal_is_confirmed_by_title_and_the_panel_sees_what_qa_index_changed(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from qa.engine import Engine
+    from ui.app import Session
+
+    session = Session(Engine(Settings(index_dir=tmp_path / "index", seeds_dir=SEEDS, embedder="hashing", llm="none")))
+    doc_id, title = session.documents()[0][:2]
+    ok, text = session.removal_prompt(doc_id)
+    assert ok and title in text and doc_id in text
+    assert session.removal_prompt("") == (False, "Choose a document to remove.")
+    assert session.removal_prompt("gone")[0] is False
+    assert [i for _, i in session.doc_choices()] == [r[0] for r in session.documents()]
+    note = tmp_path / "extra" / "note.md"
+    note.parent.mkdir()
+    note.write_text("# Night shift\n\nThe ferry resumed service at midnight.\n")
+    env = os.environ | {"QA_INDEX_DIR": str(tmp_path / "index"), "QA_EMBEDDER": "hashing", "QA_SEEDS_DIR": str(SEEDS), "QA_LLM": "none"}
+    subprocess.run([sys.executable, "-m", "qa.cli", "index", "-q", str(note.parent)], env=env, check=True, capture_output=True)
+    assert len(session.documents()) == 5  # what this process read, until the page asks again
+    session.refresh()
+    assert [r[1] for r in session.documents()].count("Night shift") == 1
+
+
+@pytest.mark.browser
+def test_browser_documents_panel_preselects_nothing_and_asks_before_removing(app_url: str) -> None:
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium (make test does it)")
+    from playwright.sync_api import sync_playwright
+
+    OUTPUT.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.goto(app_url)
+            page.get_by_text("Documents", exact=True).click()
+            pick = page.locator("#doc-pick input")
+            pick.wait_for(state="visible", timeout=30_000)
+            assert pick.input_value() == ""  # nothing preselected: one click removes nothing
+            page.locator("#remove-doc").click()
+            page.get_by_text("Choose a document to remove.").wait_for(timeout=30_000)
+            pick.click()
+            page.get_by_role("option").first.click()
+            chosen = pick.input_value()
+            assert chosen
+            page.locator("#remove-doc").click()
+            confirm = page.locator("#confirm-removal")
+            confirm.wait_for(state="visible", timeout=30_000)
+            title = chosen.rsplit(" (", 1)[0]
+            assert f"Remove “{title}" in confirm.inner_text()
+            page.screenshot(path=str(OUTPUT / "ui_documents_confirm.png"), full_page=True)
+            page.get_by_role("button", name="Cancel").click()
+            confirm.wait_for(state="hidden", timeout=30_000)
+            assert "Nothing removed." in page.content()
+            pick.click()
+            assert page.get_by_role("option").count() == 5  # all five seeds still offered
+            assert page.get_by_role("option", name=chosen).count() == 1
+        finally:
+            browser.close()

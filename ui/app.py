@@ -7,6 +7,7 @@ Also exposes a JSON endpoint, `/answer`, returning `Answer.to_dict()` (for gradi
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from typing import Any
@@ -64,6 +65,24 @@ class Session:
         docs = self.engine.corpus.docs
         return [[d.doc_id, d.title, d.n_units, len(d.text.encode("utf-8"))] for d in sorted(docs.values(), key=lambda d: d.doc_id)]
 
+    def doc_choices(self) -> list[tuple[str, str]]:
+        """Returns the documents as (label, id) choices: the title, then the id."""
+        return [(f"{title[:70]} ({doc_id})", doc_id) for doc_id, title, *_ in self.documents()]
+
+    def removal_prompt(self, doc_id: str) -> tuple[bool, str]:
+        """Returns whether `doc_id` can be removed and the question to confirm it (naming the title), or why not."""
+        if not doc_id:
+            return False, "Choose a document to remove."
+        doc = self.engine.corpus.docs.get(doc_id)
+        if doc is None:
+            return False, f"Not removed: {doc_id} is no longer indexed."
+        return True, f"Remove “{doc.title}” ({doc_id}) from the index? Questions will no longer be answered from it."
+
+    def refresh(self) -> None:
+        """Reads the index again when another process (`qa index`, another page) changed its documents."""
+        with contextlib.suppress(Exception):  # an unreachable index is said by the status line
+            self.engine.refresh()
+
     def remove(self, doc_id: str) -> str:
         """Removes a document by id; returns a message."""
         from index.build import remove_document
@@ -78,7 +97,12 @@ class Session:
         return f"Removed {doc_id}."
 
     def upload(self, paths: list[str]) -> str:
-        """Indexes uploaded files with the same checks as `qa index`; returns what happened."""
+        """Indexes uploaded files with the same checks as `qa index`; returns what happened.
+
+        Each file is kept as the document's source under a folder named for its content, so a file
+        uploaded under a name used before (in this upload or an earlier one) is another document and
+        never replaces or deletes the earlier one; the same content uploaded again is the same file."""
+        import hashlib
         import shutil
         from pathlib import Path
 
@@ -87,21 +111,27 @@ class Session:
         if not paths:
             return "No files given."
         folder = self.engine.settings.index_dir / "uploads"
-        folder.mkdir(parents=True, exist_ok=True)
-        kept = []
+        kept: dict[Path, None] = {}
         for p in paths:
-            dst = folder / Path(p).name
-            shutil.copyfile(p, dst)  # keep the file: it is the document's source
-            kept.append(dst)
+            digest = hashlib.sha256()
+            with open(p, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(block)
+            dst = folder / digest.hexdigest()[:16] / Path(p).name
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(p, dst)
+            kept[dst] = None
         try:
             report = build_index(
-                self.engine.settings.store_config(), self.engine.embedder, kept, prune=False, hashed_ids=True,
+                self.engine.settings.store_config(), self.engine.embedder, list(kept), prune=False, hashed_ids=True,
                 max_bytes=self.engine.settings.max_file_bytes,
             )
         except RuntimeError as exc:
             return f"Not indexed: {exc}"
-        for s in report.skipped:  # refused files are not kept
+        for s in report.skipped:  # refused files are not kept (each lies alone in its content's folder)
             Path(s.path).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                Path(s.path).parent.rmdir()
         self.engine.reload()
         lines = [report.summary()] + [f"refused {Path(s.path).name}: {s.reason}" for s in report.skipped]
         return "\n".join(lines)
@@ -166,8 +196,13 @@ def build_app(settings: Settings, engine: Engine | None = None):  # type: ignore
                     )
                     uploads = gr.File(label="Add articles (.txt, .md, .html)", file_count="multiple", type="filepath")
                     with gr.Row():
-                        doc_pick = gr.Dropdown(choices=[r[0] for r in session.documents()], label="Document", scale=3)
-                        remove_btn = gr.Button("Remove", variant="stop", scale=1)
+                        doc_pick = gr.Dropdown(choices=session.doc_choices(), value=None, label="Document", scale=3, elem_id="doc-pick")
+                        remove_btn = gr.Button("Remove…", scale=1, elem_id="remove-doc")
+                    with gr.Column(visible=False, elem_id="confirm-removal") as confirm_row:
+                        confirm_msg = gr.HTML("")
+                        with gr.Row():
+                            confirm_btn = gr.Button("Yes, remove it", variant="stop")
+                            cancel_btn = gr.Button("Cancel")
                     doc_msg = gr.Markdown("")
 
         def ask(q: str, backend: str | None, k: float, past: list[list[str]]):  # type: ignore[no-untyped-def]
@@ -204,12 +239,22 @@ def build_app(settings: Settings, engine: Engine | None = None):  # type: ignore
         gr.api(session.api_answer, api_name="answer", concurrency_limit=4)
 
         def after_change(message: str):  # type: ignore[no-untyped-def]
-            rows = session.documents()
-            return message, rows, gr.update(choices=[r[0] for r in rows], value=None), status_text(session.engine)
+            return message, session.documents(), gr.update(choices=session.doc_choices(), value=None), status_text(session.engine), gr.update(visible=False)
 
-        doc_outputs = [doc_msg, doc_table, doc_pick, status]
+        def ask_removal(doc_id: str | None):  # type: ignore[no-untyped-def]
+            ok, text = session.removal_prompt(doc_id or "")
+            return gr.update(visible=ok), f"<div class='qa-note'>{render.esc(text)}</div>" if ok else "", "" if ok else text
+
+        def on_load():  # type: ignore[no-untyped-def]
+            session.refresh()  # what `qa index` in a terminal changed since the server started
+            return session.documents(), gr.update(choices=session.doc_choices()), status_text(session.engine)
+
+        doc_outputs = [doc_msg, doc_table, doc_pick, status, confirm_row]
+        demo.load(on_load, None, [doc_table, doc_pick, status], api_visibility="private")  # keeps what the user picked
         uploads.upload(lambda files: after_change(session.upload(files or [])), uploads, doc_outputs, api_visibility="private")
-        remove_btn.click(lambda d: after_change(session.remove(d or "")), doc_pick, doc_outputs, api_visibility="private")
+        remove_btn.click(ask_removal, doc_pick, [confirm_row, confirm_msg, doc_msg], api_visibility="private")
+        confirm_btn.click(lambda d: after_change(session.remove(d or "")), doc_pick, doc_outputs, api_visibility="private")
+        cancel_btn.click(lambda: (gr.update(visible=False), "Nothing removed."), None, [confirm_row, doc_msg], api_visibility="private")
     return demo
 
 
