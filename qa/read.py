@@ -189,6 +189,18 @@ class ExtractiveReader:
                 model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
             self._model = model
 
+    def _question(self, question: str) -> str:
+        """Returns the question cut to the tokens the model reads of it."""
+        return self._tokenizer.convert_tokens_to_string(self._tokenizer.tokenize(question)[: self.max_question_tokens]) or "?"
+
+    def windows(self, question: str, passages: Sequence[str]) -> int:
+        """Returns how many model windows `read` runs for these passages."""
+        self.warm_up()
+        q = self._question(question)
+        enc = self._tokenizer([q] * len(passages), list(passages), truncation="only_second", max_length=self.max_length,
+                              stride=self.stride, return_overflowing_tokens=True)
+        return len(enc["input_ids"])
+
     def read(self, question: str, passages: Sequence[str], top_n: int = 3) -> list[list[Span]]:
         """Returns for each passage its `top_n` best spans by margin (best first; [] for an empty passage)."""
         import torch
@@ -196,8 +208,7 @@ class ExtractiveReader:
         self.warm_up()
         tok, model = self._tokenizer, self._model
         assert tok is not None and model is not None
-        q_tokens = tok.tokenize(question)[: self.max_question_tokens]
-        q = tok.convert_tokens_to_string(q_tokens) or "?"
+        q = self._question(question)
         keep = [i for i, p in enumerate(passages) if p.strip()]
         out: list[list[Span]] = [[] for _ in passages]
         if not keep:

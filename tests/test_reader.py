@@ -97,3 +97,10 @@ def test_auto_precision_is_bf16_exactly_where_the_cpu_computes_it_natively() -> 
 
     assert ExtractiveReader().precision == ("bf16" if cpu_has_bf16() else "fp32")
     assert ExtractiveReader(precision="fp32").precision == "fp32"
+
+
+def test_windows_counts_what_read_runs(reader: ExtractiveReader) -> None:
+    short = "The bridge opened in 1896."
+    long = " ".join(f"Sentence {i} says the river rose by {i} centimetres on day {i}." for i in range(60))
+    assert reader.windows("When did the bridge open?", [short]) == 1
+    assert reader.windows("When did the bridge open?", [short, long]) > 3  # the long passage is read in several windows

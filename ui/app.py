@@ -23,7 +23,7 @@ EXAMPLES = [
     "Who is the United Nations humanitarian coordinator in Iraq?",
     "When did Iraq capture east Mosul?",
     "How many people have been displaced from Mosul?",
-    "Who was the US ambassador to Iraq during the battle?",
+    "How much aid money did Japan pledge for rebuilding Mosul's bridges?",
 ]
 LLM_CHOICES = ["embedded", "openai", "none"]
 
