@@ -34,6 +34,7 @@ class StoreConfig:
 
     path: Path
     chroma_url: str | None = None
+    setting: str = "QA_CHROMA_URL"  # the setting the URL came from, named in errors
 
     def describe(self) -> str:
         """Returns a one-line description for status lines and errors."""
@@ -59,19 +60,50 @@ def _client(config: StoreConfig) -> Any:
     settings = chromadb.Settings(anonymized_telemetry=False)
     if config.chroma_url:
         url = urlparse(config.chroma_url if "://" in config.chroma_url else f"http://{config.chroma_url}")
-        host, port = url.hostname or "127.0.0.1", url.port or 8000
+        try:
+            host, port = url.hostname or "127.0.0.1", url.port or 8000
+        except ValueError as exc:  # "Port out of range 0-65535"
+            raise ValueError(f"{config.setting}: {config.chroma_url} is not a usable server address ({exc})") from None
         try:
             client = chromadb.HttpClient(host=host, port=port, ssl=url.scheme == "https", settings=settings)
             client.heartbeat()
         except Exception as exc:
             raise ConnectionError(
-                f"QA_CHROMA_URL is set to {config.chroma_url} but no Chroma server answers there "
+                f"{config.setting} points at {config.chroma_url} but no Chroma server answers there "
                 f"({type(exc).__name__}); start one with: chroma run --path {config.path} "
-                f"--host {host} --port {port}   (or unset QA_CHROMA_URL to use the embedded store)"
+                f"--host {host} --port {port}   (or unset {config.setting} to use the embedded store)"
             ) from exc
         return client
     config.path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(config.path / "chroma"), settings=settings)
+
+
+class _Served:
+    """A Chroma server's collection whose calls turn a lost connection (the server stopped mid-session)
+    into a ConnectionError that names the setting and the command to start the server again."""
+
+    def __init__(self, collection: Any, config: StoreConfig) -> None:
+        self._collection, self._config = collection, config
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._collection, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return attr(*args, **kwargs)
+            except Exception as exc:
+                if not isinstance(exc, ConnectionError) and type(exc).__module__.split(".")[0] not in ("httpx", "httpcore"):
+                    raise
+                url = urlparse(self._config.chroma_url or "")
+                raise ConnectionError(
+                    f"the Chroma server at {self._config.chroma_url} ({self._config.setting}) stopped answering "
+                    f"({type(exc).__name__}); start it again with: chroma run --path {self._config.path} "
+                    f"--host {url.hostname or '127.0.0.1'} --port {url.port or 8000}; the next request tries again"
+                ) from exc
+
+        return call
 
 
 class VectorStore:
@@ -86,6 +118,8 @@ class VectorStore:
             )
             for kind, name in _COLLECTIONS.items()
         }
+        if config.chroma_url:
+            self._cols = {kind: _Served(col, config) for kind, col in self._cols.items()}
         try:
             self._batch = int(self._client.get_max_batch_size())
         except Exception:

@@ -205,11 +205,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # (a ConnectionError too: caught first)
         # the reader stopped reading (`qa ask ... | head`): nothing left to say, and Python's own
         # flush at exit must not fail on the closed pipe either
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except ConnectionError as exc:  # the Chroma server named by the settings does not answer
+        print(f"qa {args.command}: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     seeds_dir: Path = Field(PROJECT_ROOT / "seeds", description="Folder indexed on first use when no index exists.")
     chroma_url: str | None = Field(None, description="Chroma server URL (e.g. http://127.0.0.1:8000); unset = embedded store.")
     chroma_host: str | None = Field(None, description="Chroma server host; with chroma_port, an alternative to chroma_url.")
-    chroma_port: int | None = Field(None, description="Chroma server port.")
+    chroma_port: int | None = Field(None, ge=1, le=65535, description="Chroma server port.")
     embedder: str = Field("minilm", description="Embedder: minilm (bundled all-MiniLM-L6-v2) or hashing (test fake).")
     llm: str = Field("none", description="LLM backend: none (the reader's answer), embedded (Gemma 3 270M, the [llm] extra), openai, or a registered fake.")
     openai_base_url: str = Field("http://127.0.0.1:8080/v1", description="Base URL of an OpenAI-compatible server.")
@@ -71,7 +71,7 @@ class Settings(BaseSettings):
 
     def store_config(self) -> StoreConfig:
         """Returns where the vectors live."""
-        url = self.chroma_url
-        if not url and self.chroma_host:
-            url = f"http://{self.chroma_host}:{self.chroma_port or 8000}"
-        return StoreConfig(path=self.index_dir, chroma_url=url)
+        if self.chroma_url or not self.chroma_host:
+            return StoreConfig(path=self.index_dir, chroma_url=self.chroma_url)
+        url = f"http://{self.chroma_host}:{self.chroma_port or 8000}"
+        return StoreConfig(path=self.index_dir, chroma_url=url, setting="QA_CHROMA_HOST/QA_CHROMA_PORT")

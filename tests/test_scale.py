@@ -42,26 +42,47 @@ def _store_state(config: StoreConfig) -> dict:
 
 
 # -- a real Chroma server ------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
+def start_chroma(folder: Path, port: int) -> subprocess.Popen[bytes]:
+    """Starts `chroma run` on 127.0.0.1:port over folder and waits until it answers."""
     chroma = Path(sys.executable).with_name("chroma")
     proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(folder / "data"), "--host", "127.0.0.1", "--port", str(port)],
+        [str(chroma), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, ANONYMIZED_TELEMETRY="False"),
     )
-    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.terminate()
+    raise RuntimeError("chroma run did not start in 60 s")
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    proc = start_chroma(tmp_path_factory.mktemp("chroma-server") / "data", port)
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("chroma run did not start in 60 s")
-        yield url
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_a_server_that_stops_mid_session_is_named_and_the_next_question_after_its_return_works(tmp_path: Path) -> None:
+    port = free_port()
+    proc = start_chroma(tmp_path / "data", port)
+    settings = Settings(index_dir=tmp_path / "index", seeds_dir=SEEDS, embedder="hashing", llm="none", chroma_url=f"http://127.0.0.1:{port}")
+    engine = Engine(settings)
+    try:
+        assert not engine.answer("How old is the Grand al-Nuri Mosque?").abstained
+        proc.terminate()
+        proc.wait(10)
+        with pytest.raises(ConnectionError, match=r"\(QA_CHROMA_URL\) stopped answering.*chroma run --path .* --port " + str(port)):
+            engine.answer("How many people were displaced?")
+        proc = start_chroma(tmp_path / "data", port)
+        assert engine.answer("How old is the Grand al-Nuri Mosque?").quotes
     finally:
         proc.terminate()
         proc.wait(10)
@@ -87,6 +108,23 @@ def test_unreachable_chroma_server_names_the_setting_and_command(tmp_path: Path)
     settings = Settings(index_dir=tmp_path, embedder="hashing", llm="none", chroma_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(ConnectionError, match="QA_CHROMA_URL.*chroma run --path"):
         VectorStore(settings.store_config())
+
+
+
+def test_every_command_says_which_setting_points_at_no_server(tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    env.update(QA_INDEX_DIR=str(tmp_path), QA_EMBEDDER="hashing", QA_LLM="none", PYTHONPATH=str(PROJECT_ROOT))
+    (tmp_path / "a.txt").write_text("The ferry resumed service at midnight.\n")
+    for setting, extra in (("QA_CHROMA_URL", {"QA_CHROMA_URL": f"http://127.0.0.1:{port}"}),
+                           ("QA_CHROMA_HOST/QA_CHROMA_PORT", {"QA_CHROMA_HOST": "127.0.0.1", "QA_CHROMA_PORT": str(port)})):
+        for args in (["docs", "list"], ["docs", "remove", "x"], ["index", "-q", str(tmp_path / "a.txt")], ["ask", "When did the ferry run?"]):
+            out = subprocess.run([sys.executable, "-m", "qa.cli", *args], env=env | extra, capture_output=True, text=True, timeout=120)
+            assert out.returncode == 1, (args, out.stderr)
+            assert f"{setting} points at" in out.stderr and "chroma run --path" in out.stderr and "Traceback" not in out.stderr, (args, out.stderr)
+    out = subprocess.run([sys.executable, "-m", "qa.cli", "docs", "list"], env=env | {"QA_CHROMA_URL": "http://127.0.0.1:99999"},
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and "QA_CHROMA_URL" in out.stderr and "Port out of range" in out.stderr
 
 
 # -- crash safety --------------------------------------------------------------------------
