@@ -74,18 +74,28 @@ def content_id(path: Path, text: str) -> str:
 def read_document(path: Path, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, hashed_id: bool = False) -> Document:
     """Returns the document read from `path` (HTML reduced to its visible text).
 
-    Raises ValueError naming the file when it is too large, binary, not UTF-8 or empty.
+    Text is UTF-8, or UTF-16 with its byte-order mark; a leading byte-order mark is not part of the
+    text. Raises ValueError naming the file when it is not a regular file, too large, binary, in
+    another encoding, holds NUL characters or is empty.
     """
+    if not path.is_file():
+        raise ValueError(f"{path}: not a regular file (a device, pipe or socket)")
     size = path.stat().st_size
     if size > max_bytes:
-        raise ValueError(f"{path}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.1f} MB limit (QA_MAX_FILE_MB)")
+        raise ValueError(f"{path}: {size / 2**20:.1f} MB is over the {max_bytes / 2**20:g} MB limit (QA_MAX_FILE_MB)")
     data = path.read_bytes()
-    if b"\x00" in data[:8192]:
+    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    if encoding == "utf-8-sig" and b"\x00" in data:
+        halves = data[0::2].count(0), data[1::2].count(0)
+        if max(halves) > len(data) // 4:
+            raise ValueError(f"{path}: UTF-16 text without a byte-order mark; save it as UTF-8")
         raise ValueError(f"{path}: binary file (contains NUL bytes)")
     try:
-        text = data.decode("utf-8")
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        raise ValueError(f"{path}: not {encoding.upper().removesuffix('-SIG')} text ({exc.reason} at byte {exc.start})") from exc
+    if "\x00" in text:
+        raise ValueError(f"{path}: text with NUL characters")
     title = None
     if path.suffix.lower() in (".html", ".htm"):
         from index.html import visible_text
@@ -104,6 +114,8 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield from sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith("."))
         elif p.is_file():
             yield p
+        elif p.exists():
+            yield p  # a device or a pipe: refused by read_document, with its reason
         else:
             raise FileNotFoundError(f"no such file or folder: {p}")
 
@@ -139,6 +151,6 @@ def load_documents(
         seen[doc.doc_id] = str(f)
         by_sha[doc.sha] = str(f)
         docs.append(doc)
-    for s in skipped:
-        log.warning("skipped %s: %s", s.path, s.reason)
+    for s in skipped:  # the caller tells the user (qa index prints each, the UI lists them)
+        log.info("skipped %s: %s", s.path, s.reason)
     return docs, skipped

@@ -74,7 +74,10 @@ def _client(config: StoreConfig) -> Any:
                 f"--host {host} --port {port}   (or unset {config.setting} to use the embedded store)"
             ) from exc
         return client
-    config.path.mkdir(parents=True, exist_ok=True)
+    try:
+        config.path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"the index folder {config.path} cannot be made ({exc.strerror}); set QA_INDEX_DIR to a folder you can write") from None
     return chromadb.PersistentClient(path=str(config.path / "chroma"), settings=settings)
 
 

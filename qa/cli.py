@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import sys
 import textwrap
 import threading
@@ -79,25 +80,34 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _shown(text: str) -> str:
+    """Returns document text fit for a terminal: control characters (ANSI escapes, BEL) dropped. JSON
+    output keeps the exact text."""
+    return _CONTROL.sub("", text)
+
+
 def _verbatim(text: str, indent: str, width: int) -> str:
     """Returns a quote's text wrapped under a bar: no quotation marks are added, so a quote that opens
     with its own (“There is still ...) reads as the article prints it."""
-    return textwrap.indent(textwrap.fill(text, width - len(indent) - 2), indent + "│ ")
+    return textwrap.indent(textwrap.fill(_shown(text), width - len(indent) - 2), indent + "│ ")
 
 
 def _print_answer(a, width: int = 100) -> None:  # type: ignore[no-untyped-def]
-    print(textwrap.fill(a.text, width))
+    print(textwrap.fill(_shown(a.text), width))
     if a.quotes:
         print()
     for i, q in enumerate(a.quotes, 1):
-        print(f"[{i}] {q.title}  ({q.doc_id}, chars {q.start}-{q.end})")
+        print(f"[{i}] {_shown(q.title)}  ({q.doc_id}, chars {q.start}-{q.end})")
         print(_verbatim(q.text, "    ", width))
     if a.nearest:
         print("\nNearest passages (they do not answer the question):")
         for q in a.nearest:
-            print(f"  - {q.title} ({q.doc_id}, chars {q.start}-{q.end})")
+            print(f"  - {_shown(q.title)} ({q.doc_id}, chars {q.start}-{q.end})")
             print(_verbatim(q.text, "      ", width))
-    print(f"\n(mode: {a.mode}{'; ' + '; '.join(a.notes) if a.notes else ''})")
+    print(f"\n(mode: {a.mode}{'; ' + _shown('; '.join(a.notes)) if a.notes else ''})")
 
 
 def _preload_llm(settings) -> None:  # type: ignore[no-untyped-def]
@@ -145,7 +155,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
         if not docs:
             print(f"no documents indexed in {config.describe()} (run: qa index)")
         for d in sorted(docs.values(), key=lambda d: d.doc_id):
-            print(f"{d.doc_id}\t{d.n_units} units\t{len(d.text.encode('utf-8'))} bytes\t{d.title}")
+            print(f"{d.doc_id}\t{d.n_units} units\t{len(d.text.encode('utf-8'))} bytes\t{_shown(d.title)}")
         return 0
     try:
         remove_document(config, args.doc_id)

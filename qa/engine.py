@@ -54,6 +54,9 @@ class Engine:
                 config = self.settings.store_config()
                 store = VectorStore(config)
                 if store.count("doc") == 0 and not was_set_up(config.path):
+                    if not self.settings.seeds_dir.is_dir():
+                        raise ValueError(f"invalid setting QA_SEEDS_DIR={str(self.settings.seeds_dir)!r}: no such folder to index on "
+                                         "first use; point it at one, or add articles with: qa index PATH")
                     log.info("no index yet: indexing %s", self.settings.seeds_dir)
                     build_index(config, self.embedder, [self.settings.seeds_dir])
                     store = VectorStore(config)

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
         except ValidationError as exc:
             problems = [f"QA_{str(e['loc'][0]).upper() if e['loc'] else '?'}={e.get('input')!r}: {e['msg']}" for e in exc.errors()]
             raise ValueError("invalid setting " + "; ".join(problems)) from None
+        if self.index_dir.exists() and not self.index_dir.is_dir():
+            raise ValueError(f"invalid setting QA_INDEX_DIR={str(self.index_dir)!r}: it is a file, not a folder")
 
     @property
     def max_file_bytes(self) -> int:

@@ -82,7 +82,7 @@ def test_docs_list_and_remove(env: dict[str, str]) -> None:
 def test_index_reports_skipped_files(env: dict[str, str], tmp_path: Path) -> None:
     extra = tmp_path / "extra"
     extra.mkdir()
-    (extra / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
+    (extra / "bad.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00bad")  # binary (\xff\xfe would now read as UTF-16)
     (extra / "good.md").write_text("# Good\n\nA fine note.\n")
     out = qa(env, "index", "--quiet", str(extra))
     assert out.returncode == 1 and "1 added" in out.stdout  # the good file is indexed; the exit says one was not
@@ -122,3 +122,26 @@ def test_the_ui_refuses_a_host_others_can_reach_unless_allowed(env: dict[str, st
     out = qa(env, "ui", "--host", "0.0.0.0")
     assert out.returncode == 2 and "--allow-remote" in out.stderr
     assert [loopback(h) for h in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "192.168.1.5", "example.org")] == [True, True, True, False, False, False]
+
+
+def test_terminal_output_drops_control_characters_but_json_keeps_them(env: dict[str, str], tmp_path: Path) -> None:
+    folder = tmp_path / "esc"
+    folder.mkdir()
+    (folder / "alarm.txt").write_text("Alarm \x1b[31mRED\x1b[0m bell\x07 report.\nThe ferry resumed service at midnight.\n")
+    assert qa(env, "index", "--quiet", str(folder)).returncode == 0
+    listed = qa(env, "docs", "list")
+    assert "Alarm [31mRED[0m bell report." in listed.stdout and "\x1b" not in listed.stdout and "\x07" not in listed.stdout
+    shown = qa(env, "ask", "--json", "When did the ferry resume service?")
+    assert "\\u001b" in shown.stdout or "\x1b" in shown.stdout  # the exact text in JSON
+
+
+def test_skips_are_printed_once_and_bad_folders_are_named(env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "nul.txt").write_bytes(b"a\x00b")
+    out = qa(env, "index", "--quiet", str(tmp_path / "bad"))
+    assert out.returncode == 1 and out.stderr.count("nul.txt") == 1
+    (tmp_path / "afile").write_text("x")
+    out = qa(env | {"QA_INDEX_DIR": str(tmp_path / "afile")}, "docs", "list")
+    assert out.returncode == 2 and "QA_INDEX_DIR" in out.stderr and "not a folder" in out.stderr and "Traceback" not in out.stderr
+    out = qa(env | {"QA_INDEX_DIR": str(tmp_path / "new"), "QA_SEEDS_DIR": str(tmp_path / "missing")}, "ask", "When?")
+    assert out.returncode == 2 and "QA_SEEDS_DIR" in out.stderr and "Traceback" not in out.stderr

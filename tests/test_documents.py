@@ -80,3 +80,30 @@ def test_a_title_is_the_first_line_that_is_not_only_a_date() -> None:
     assert title_of("29 June 2017 marked the end of the siege.\n") == "29 June 2017 marked the end of the siege."
     assert title_of("20 February, 2019\n") == "20 February, 2019"  # nothing but a date: the date
     assert title_of("Intro\n# The heading\n") == "The heading"
+
+
+def test_encodings_are_read_or_named_and_nul_characters_refused(tmp_path: Path) -> None:
+    (tmp_path / "bom.txt").write_bytes("\ufeffBOM Title\nThe dam opened in 1950.\n".encode("utf-8"))
+    (tmp_path / "u16.txt").write_bytes("Wide Title\nThe ferry ran at midnight.\n".encode("utf-16"))
+    (tmp_path / "u16le.txt").write_bytes("No mark at all\nStill UTF-16.\n".encode("utf-16-le"))
+    (tmp_path / "late-nul.txt").write_bytes(b"Fine start.\n" + b"x" * 9000 + b"\x00 hidden\n")
+    docs, skipped = load_documents([tmp_path])
+    assert sorted(d.title for d in docs) == ["BOM Title", "Wide Title"]
+    assert all(not d.text.startswith("\ufeff") for d in docs)
+    reasons = {Path(s.path).name: s.reason for s in skipped}
+    assert reasons == {"u16le.txt": "UTF-16 text without a byte-order mark; save it as UTF-8", "late-nul.txt": "binary file (contains NUL bytes)"}
+
+
+def test_a_path_that_is_no_regular_file_is_refused_with_a_reason(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    docs, skipped = load_documents([fifo, Path("/dev/null")])
+    assert docs == [] and [s.reason for s in skipped] == ["not a regular file (a device, pipe or socket)", "unsupported file type (none)"]
+
+
+def test_the_size_limit_is_said_in_the_unit_it_is_set_in(tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_text("word " * 300_000)  # 1.4 MiB
+    _, skipped = load_documents([tmp_path], max_bytes=1 * 2**20)
+    assert skipped[0].reason == "1.4 MB is over the 1 MB limit (QA_MAX_FILE_MB)"
