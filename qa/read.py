@@ -264,23 +264,3 @@ class ExtractiveReader:
                     break
             out[p] = chosen
         return out
-
-
-class FakeReader:
-    """A test reader: each known answer where it occurs in a passage, with the margin given for it.
-
-    It can make a test fail: a passage holding none of the answers gets no span.
-    """
-
-    def __init__(self, answers: dict[str, float]) -> None:
-        self.answers = dict(answers)
-        self.questions: list[str] = []
-
-    def read(self, question: str, passages: Sequence[str], top_n: int = 3) -> list[list[Span]]:
-        """Returns, for each passage, the known answers it holds (first occurrence each), best first."""
-        self.questions.append(question)
-        out: list[list[Span]] = []
-        for p, text in enumerate(passages):
-            found = [Span(p, i, i + len(a), a, m) for a, m in self.answers.items() if (i := text.find(a)) >= 0]
-            out.append(sorted(found, key=lambda s: -s.margin)[:top_n])
-        return out

@@ -170,6 +170,22 @@ def test_an_upload_under_a_name_used_before_is_another_document(tmp_path: Path) 
     assert sources == ["The bridge opened in 1896.", "The dam was finished in 1950."]  # each document keeps its source
 
 
+
+def test_the_browsers_temporary_uploads_are_deleted_once_indexed_or_refused(tmp_path: Path) -> None:
+    from qa.engine import Engine
+    from ui.app import Session, upload_and_forget
+
+    session = Session(Engine(Settings(index_dir=tmp_path / "index", seeds_dir=tmp_path / "none", embedder="hashing", llm="none")))
+    good, bad = tmp_path / "gradio" / "note.md", tmp_path / "gradio" / "scan.pdf"
+    good.parent.mkdir()
+    good.write_text("# Note\n\nThe ferry resumed service at midnight.\n")
+    bad.write_bytes(b"%PDF-1.4")
+    msg = upload_and_forget(session, [str(good), str(bad)])
+    assert "1 added" in msg and "refused scan.pdf" in msg
+    assert list(good.parent.iterdir()) == []  # nothing left in the temporary folder
+    assert [p.name for p in (tmp_path / "index" / "uploads").rglob("*") if p.is_file()] == ["note.md"]
+
+
 def test_removal_is_confirmed_by_title_and_the_panel_sees_what_qa_index_changed(tmp_path: Path) -> None:
     import os
     import subprocess

@@ -153,6 +153,18 @@ class Session:
         return render.viewer_html(doc.title, doc_id, doc.text, spans, n, answers)
 
 
+def upload_and_forget(session: Session, paths: list[str]) -> str:
+    """Indexes files the browser uploaded, then deletes Gradio's temporary copies of them (indexed ones
+    are kept under the index's uploads folder; refused ones are not kept anywhere)."""
+    from pathlib import Path
+
+    try:
+        return session.upload(paths)
+    finally:
+        for p in paths:
+            Path(p).unlink(missing_ok=True)
+
+
 def _choices(a: Answer) -> list[str]:
     return [f"[{i}] {q.title[:60]}" for i, q in enumerate(a.quotes, 1)]
 
@@ -251,7 +263,7 @@ def build_app(settings: Settings, engine: Engine | None = None):  # type: ignore
 
         doc_outputs = [doc_msg, doc_table, doc_pick, status, confirm_row]
         demo.load(on_load, None, [doc_table, doc_pick, status], api_visibility="private")  # keeps what the user picked
-        uploads.upload(lambda files: after_change(session.upload(files or [])), uploads, doc_outputs, api_visibility="private")
+        uploads.upload(lambda files: after_change(upload_and_forget(session, files or [])), uploads, doc_outputs, api_visibility="private")
         remove_btn.click(ask_removal, doc_pick, [confirm_row, confirm_msg, doc_msg], api_visibility="private")
         confirm_btn.click(lambda d: after_change(session.remove(d or "")), doc_pick, doc_outputs, api_visibility="private")
         cancel_btn.click(lambda: (gr.update(visible=False), "Nothing removed."), None, [confirm_row, doc_msg], api_visibility="private")
@@ -269,5 +281,6 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, block: 
     demo.launch(
         server_name=host, server_port=port, share=False, prevent_thread_lock=not block, show_error=False,
         css=render.CSS, head=render.HEAD_JS, theme=gr.themes.Soft(), quiet=not block,
+        max_file_size=settings.max_file_bytes,  # Gradio refuses bigger uploads before they are stored
     )
     return demo
