@@ -1,7 +1,9 @@
 """Loading documents from files: exact text, a stable id and a title.
 
 A document's text is kept exactly as decoded from its file (UTF-8, nothing
-normalised), so that every offset computed on it points into the file's text.
+normalised), so that every offset computed on it points into the file's text. HTML
+is reduced to its visible text and a Word file (.docx) to its paragraphs, one per
+line (headings included); offsets then point into that stored text.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".md", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx")
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -83,6 +85,12 @@ def read_document(path: Path, doc_id: str | None = None, max_bytes: int = DEFAUL
     size = path.stat().st_size
     if size > max_bytes:
         raise ValueError(f"{path}: {size / 2**20:.1f} MB is over the {max_bytes / 2**20:g} MB limit (QA_MAX_FILE_MB)")
+    if path.suffix.lower() == ".docx":
+        title, text = docx_text(path)
+        if not text.strip():
+            raise ValueError(f"{path}: empty document")
+        ident = doc_id or (content_id(path, text) if hashed_id else path.stem)
+        return Document(doc_id=ident, title=title or title_of(text), text=text, source=str(path))
     data = path.read_bytes()
     encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     if encoding == "utf-8-sig" and b"\x00" in data:
@@ -105,6 +113,22 @@ def read_document(path: Path, doc_id: str | None = None, max_bytes: int = DEFAUL
         raise ValueError(f"{path}: empty document")
     ident = doc_id or (content_id(path, text) if hashed_id else path.stem)
     return Document(doc_id=ident, title=title or title_of(text), text=text, source=str(path))
+
+
+def docx_text(path: Path) -> tuple[str | None, str]:
+    """Returns a Word file's title (from its properties, when set) and its paragraphs in order, one per
+    line, headings kept as lines. Raises ValueError when it is not a readable .docx."""
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import OpcError
+
+    try:
+        document = docx.Document(str(path))
+    except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ValueError(f"{path}: not a readable Word (.docx) file ({type(exc).__name__})") from None
+    lines = [p.text for p in document.paragraphs if p.text.strip()]
+    return (document.core_properties.title or "").strip() or None, "\n".join(lines) + "\n"
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:

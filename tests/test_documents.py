@@ -107,3 +107,23 @@ def test_the_size_limit_is_said_in_the_unit_it_is_set_in(tmp_path: Path) -> None
     (tmp_path / "big.txt").write_text("word " * 300_000)  # 1.4 MiB
     _, skipped = load_documents([tmp_path], max_bytes=1 * 2**20)
     assert skipped[0].reason == "1.4 MB is over the 1 MB limit (QA_MAX_FILE_MB)"
+
+
+def test_a_word_file_gives_its_paragraphs_in_order_and_quotes_slice_them_exactly(tmp_path: Path) -> None:
+    import docx
+
+    word = docx.Document()
+    word.core_properties.title = "Harbour report"
+    word.add_heading("Storm closes the harbour", level=1)
+    word.add_paragraph("The harbour closed on 3 May after the storm.")
+    word.add_paragraph("")
+    word.add_paragraph("About 40 boats stayed at sea, the port authority said.")
+    word.save(str(tmp_path / "report.docx"))
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    docs, skipped = load_documents([tmp_path])
+    assert [d.title for d in docs] == ["Harbour report"]
+    text = docs[0].text
+    assert text == "Storm closes the harbour\nThe harbour closed on 3 May after the storm.\nAbout 40 boats stayed at sea, the port authority said.\n"
+    units = sentence_units(docs[0])
+    assert [text[u.start : u.end] for u in units][-1] == "About 40 boats stayed at sea, the port authority said."
+    assert [Path(s.path).name for s in skipped] == ["broken.docx"] and "not a readable Word" in skipped[0].reason

@@ -206,7 +206,7 @@ def build_app(settings: Settings, engine: Engine | None = None):  # type: ignore
                     doc_table = gr.Dataframe(
                         headers=["id", "title", "units", "bytes"], value=session.documents, interactive=False, wrap=True,
                     )
-                    uploads = gr.File(label="Add articles (.txt, .md, .html)", file_count="multiple", type="filepath")
+                    uploads = gr.File(label="Add articles (.txt, .md, .html, .docx)", file_count="multiple", type="filepath")
                     with gr.Row():
                         doc_pick = gr.Dropdown(choices=session.doc_choices(), value=None, label="Document", scale=3, elem_id="doc-pick")
                         remove_btn = gr.Button("Remove…", scale=1, elem_id="remove-doc")
