@@ -1,7 +1,8 @@
 """Loading documents from files: exact text, a stable id and a title.
 
-A document's text is kept exactly as decoded from its file (UTF-8, nothing
-normalised), so that every offset computed on it points into the file's text. HTML
+A document's text is kept exactly as decoded from its file (UTF-8, or UTF-16 with its
+byte-order mark; a leading mark dropped, nothing else normalised), so that every offset
+computed on it points into the file's text. HTML
 is reduced to its visible text and a Word file (.docx) to its paragraphs, one per
 line (headings included); offsets then point into that stored text.
 """
@@ -74,7 +75,7 @@ def content_id(path: Path, text: str) -> str:
 
 
 def read_document(path: Path, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, hashed_id: bool = False) -> Document:
-    """Returns the document read from `path` (HTML reduced to its visible text).
+    """Returns the document read from `path` (HTML reduced to its visible text, Word to its paragraphs).
 
     Text is UTF-8, or UTF-16 with its byte-order mark; a leading byte-order mark is not part of the
     text. Raises ValueError naming the file when it is not a regular file, too large, binary, in
