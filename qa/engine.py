@@ -72,7 +72,7 @@ class Engine:
         """Reloads the corpus when the store's documents changed since it was read (another process
         indexed or removed some); returns True when it did."""
         corpus = self.corpus
-        if VectorStore(self.settings.store_config()).doc_versions() == {d: doc.sha for d, doc in corpus.docs.items()}:
+        if corpus.store.doc_versions() == {d: doc.sha for d, doc in corpus.docs.items()}:
             return False
         self.reload()
         return True

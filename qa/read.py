@@ -115,11 +115,8 @@ def cpu_has_bf16() -> bool:
 
 def sha256(path: Path) -> str:
     """Returns the hex SHA-256 of a file."""
-    h = hashlib.sha256()
     with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 class ExtractiveReader:

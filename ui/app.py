@@ -113,11 +113,8 @@ class Session:
         folder = self.engine.settings.index_dir / "uploads"
         kept: dict[Path, None] = {}
         for p in paths:
-            digest = hashlib.sha256()
             with open(p, "rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    digest.update(block)
-            dst = folder / digest.hexdigest()[:16] / Path(p).name
+                dst = folder / hashlib.file_digest(f, "sha256").hexdigest()[:16] / Path(p).name
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(p, dst)
             kept[dst] = None
