@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 LLM_STAMP := $(VENV)/.installed-llm
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: setup setup-llm setup-test run test unit evals browser-deps bench lint reader calibrate
+.PHONY: setup setup-llm setup-test run test unit evals browser-deps bench lint reader onnx calibrate
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -58,8 +58,15 @@ evals: setup
 # split's articles and refit its thresholds. Set-up and CI never run it.
 reader: setup
 	$(BIN)/python -m reader.train
+	$(MAKE) onnx
 	$(BIN)/python -m reader.evaluate
 	$(BIN)/python -m reader.calibrate
+
+# The int8 ONNX graphs the product runs (reader/model/model.int8.onnx, index/models/minilm/), exported
+# from the torch weights in seconds; committed, so set-up and CI never export.
+onnx: setup
+	$(BIN)/pip install -e ".[export]"
+	$(BIN)/python -m reader.export
 
 calibrate: setup
 	$(BIN)/python -m reader.calibrate

@@ -66,6 +66,7 @@ def run_one(size: int, questions: int, llm: str, embedder: str) -> dict:
         _ = engine.corpus
         load_s = time.perf_counter() - t0
         engine.answer("How old is the bridge?")
+        cold = _cold_start(settings, facts[0].question)
         sample = facts[:: max(1, len(facts) // questions)][:questions]
         retrieval, full, right = [], [], 0
         for f in sample:
@@ -91,22 +92,46 @@ def run_one(size: int, questions: int, llm: str, embedder: str) -> dict:
             "planted_accuracy": right / len(sample),
             "questions": len(sample),
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            **cold,
         }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+COLD = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+from qa.engine import Engine
+from qa.settings import Settings
+engine = Engine(Settings(index_dir=sys.argv[1], seeds_dir=sys.argv[2], llm="none"))
+engine.reader.warm_up()
+t1 = time.perf_counter()
+engine.answer(sys.argv[3])
+t2 = time.perf_counter()
+print(json.dumps({"cold_models_s": t1 - t0, "cold_first_answer_s": t2 - t1,
+                  "cold_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _cold_start(settings, question: str) -> dict:  # type: ignore[no-untyped-def]
+    """A new answering process over the built index: seconds to load the models, then to answer its
+    first question (reading the corpus included), and its peak memory."""
+    out = subprocess.run([sys.executable, "-c", COLD, str(settings.index_dir), str(settings.seeds_dir), question],
+                         capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), check=True)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
 def render(rows: list[dict]) -> str:
     """Returns the Markdown table of the rows, and how query cost grows from 1,000 to 10,000 articles."""
     head = ("| articles | units | index s | units/s | re-index s | disk MB | load s | retrieval p50/p95 s | "
-            "answer p50/p95 s | planted facts right | peak RSS MB | measured |")
-    lines = [head, "|" + "---|" * 12]
+            "answer p50/p95 s | planted facts right | peak RSS MB | new process: models s / first answer s / peak MB | measured |")
+    lines = [head, "|" + "---|" * 13]
     for r in rows:
         lines.append(
             f"| {r['articles']} | {r['units']} | {r['index_s']:.1f} | {r['units_per_s']:.0f} | {r['reindex_s']:.2f} | "
             f"{r['disk_mb']:.1f} | {r['engine_load_s']:.1f} | {r['retrieval_p50']:.3f} / {r['retrieval_p95']:.3f} | "
             f"{r['answer_p50']:.3f} / {r['answer_p95']:.3f} | {r['planted_accuracy']:.2f} ({r['questions']}) | "
-            f"{r['peak_rss_mb']:.0f} | {r.get('run', 'this run')} |"
+            f"{r['peak_rss_mb']:.0f} | {_cold_cell(r)} | {r.get('run', 'this run')} |"
         )
     by = {r["articles"]: r for r in rows}
     if 1000 in by and 10000 in by:
@@ -116,6 +141,12 @@ def render(rows: list[dict]) -> str:
             f"retrieval p50 x{b['retrieval_p50'] / a['retrieval_p50']:.2f} (goal: at most x2)."
         )
     return "\n".join(lines)
+
+
+def _cold_cell(r: dict) -> str:
+    if "cold_models_s" not in r:
+        return "not measured"
+    return f"{r['cold_models_s']:.1f} / {r['cold_first_answer_s']:.1f} / {r['cold_peak_rss_mb']:.0f}"
 
 
 def main() -> int:

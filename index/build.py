@@ -10,19 +10,22 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.chunking import SPLITTING, retrieval_chunks, sentence_units
+import numpy as np
+
+from index.chunking import SPLITTING, Span, retrieval_chunks, sentence_units
 from index.documents import DEFAULT_MAX_BYTES, Document, Skipped, load_documents
 from index.embed import Embedder
 from index.store import StoreConfig, VectorStore
 
 log = logging.getLogger(__name__)
 
-BATCH_DOCS = 16  # documents embedded together; each is still committed on its own
+BATCH_DOCS = 16  # documents embedded and written together (their records last, in one write)
+EMBED_SLICE = 256  # texts embedded between two progress updates (a single large file still shows progress)
 
 
 @dataclass
@@ -76,30 +79,58 @@ def index_lock(folder: Path, wait: bool = True) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _spans(doc: Document) -> tuple[list, list]:  # type: ignore[type-arg]
-    return sentence_units(doc), retrieval_chunks(doc)
+Split = tuple[Document, list[Span], list[Span]]  # a document, its units and its chunks
 
 
-def index_documents(store: VectorStore, embedder: Embedder, docs: Sequence[Document]) -> int:
-    """Replaces whatever the store holds for each of `docs`; returns units written.
+def split(doc: Document) -> Split:
+    """Returns the document with its units and chunks."""
+    return doc, sentence_units(doc), retrieval_chunks(doc)
 
-    Texts of all the documents are embedded in one call (length-sorted batches), then each
-    document is written on its own: old record out, chunks and units in, record last.
+
+def _texts(group: Sequence[Split]) -> list[str]:
+    return [t for d, units, chunks in group for t in [*(u.text for u in units), *(c.text for c in chunks), d.title]]
+
+
+def index_documents(
+    store: VectorStore, embedder: Embedder, group: Sequence[Split], stored: Collection[str], progress: Callable[[int], object] | None = None
+) -> int:
+    """Replaces whatever the store holds for each document of `group` (`stored`: the ids it holds);
+    returns units written.
+
+    Each distinct text is embedded once, in slices of EMBED_SLICE (length-sorted batches inside
+    each; `progress` gets the number of texts after each slice); the old versions go, then every
+    chunk and unit is written, and the document records last, which commits them.
     """
-    split = [_spans(d) for d in docs]
-    texts = [t for d, (units, chunks) in zip(docs, split, strict=True) for t in [*(u.text for u in units), *(c.text for c in chunks), d.title]]
-    vecs = embedder.embed(texts)
-    pos, written = 0, 0
-    for doc, (units, chunks) in zip(docs, split, strict=True):
+    docs = [d for d, _, _ in group]
+    texts = _texts(group)
+    distinct = list(dict.fromkeys(texts))
+    where = {t: i for i, t in enumerate(distinct)}
+    parts = [np.zeros((0, embedder.dim), dtype=np.float32)]
+    for i in range(0, len(distinct), EMBED_SLICE):
+        parts.append(embedder.embed(distinct[i : i + EMBED_SLICE]))
+        if progress is not None:
+            progress(len(parts[-1]))
+    vecs = np.concatenate(parts)[[where[t] for t in texts]]
+    for doc in docs:
+        if doc.doc_id in stored:
+            store.delete_doc(doc.doc_id)
+    pos, records = 0, []
+    all_units: list[Span] = []
+    all_chunks: list[Span] = []
+    unit_vecs, chunk_vecs = [], []
+    for doc, units, chunks in group:
         n_u, n_c = len(units), len(chunks)
-        v = vecs[pos : pos + n_u + n_c + 1]
+        all_units += units
+        all_chunks += chunks
+        unit_vecs.append(vecs[pos : pos + n_u])
+        chunk_vecs.append(vecs[pos + n_u : pos + n_u + n_c])
+        records.append((doc, n_u, vecs[pos + n_u + n_c]))
         pos += n_u + n_c + 1
-        store.delete_doc(doc.doc_id)
-        store.put_spans(doc, chunks, v[n_u : n_u + n_c])
-        store.put_spans(doc, units, v[:n_u])
-        store.commit_doc(doc, n_u, v[-1])
-        written += n_u
-    return written
+    shas = {d.doc_id: d.sha for d in docs}
+    store.put_spans(all_chunks, np.concatenate(chunk_vecs), shas)
+    store.put_spans(all_units, np.concatenate(unit_vecs), shas)
+    store.commit_docs(records, embedder.name)
+    return len(all_units)
 
 
 def remove_orphans(store: VectorStore) -> int:
@@ -154,18 +185,18 @@ def build_index(
                 store.delete_doc(replaced)  # the file changed and with it its content-hash id
                 report.removed.append(replaced)
             old = stored.get(doc.doc_id)
-            if old is not None and old.sha == doc.sha and old.splitting == SPLITTING and old.title == doc.title:
+            if old is not None and (old.sha, old.splitting, old.title, old.embedder) == (doc.sha, SPLITTING, doc.title, embedder.name):
                 report.unchanged.append(doc.doc_id)
             else:
                 todo.append(doc)
                 (report.updated if old is not None else report.added).append(doc.doc_id)
         from tqdm import tqdm
 
-        with tqdm(total=len(todo), desc="indexing", unit="doc", disable=not (progress and todo)) as bar:
-            for i in range(0, len(todo), BATCH_DOCS):
-                group = todo[i : i + BATCH_DOCS]
-                report.units += index_documents(store, embedder, group)
-                bar.update(len(group))
+        splits = [split(doc) for doc in todo]
+        total = sum(len(dict.fromkeys(_texts([s]))) for s in splits)
+        with tqdm(total=total, desc="embedding", unit="text", disable=not (progress and todo)) as bar:
+            for i in range(0, len(splits), BATCH_DOCS):
+                report.units += index_documents(store, embedder, splits[i : i + BATCH_DOCS], stored, bar.update)
         if prune:
             folders = [str(p.resolve()) + os.sep for p in paths if p.is_dir()]
             present = {d.doc_id for d in docs}

@@ -1,14 +1,18 @@
-"""A BM25 keyword index over evidence units (Okapi BM25, sparse matrices)."""
+"""A BM25 keyword index over evidence units (Okapi BM25, sparse matrices), saved as plain arrays."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+
+VERSION = "terms-1"  # change when `terms` or the weighting changes: saved indexes are then rebuilt
 
 STOPWORDS = frozenset(
     ["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "did", "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "she", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your", "about", "after", "also", "any", "can", "could", "many", "much", "more", "most", "other", "over", "said", "some", "such", "up", "very", "just"]
@@ -77,6 +81,7 @@ class KeywordIndex:
     """BM25 over a fixed list of texts; `search` returns (position, score) pairs, best first."""
 
     def __init__(self, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> None:
+        """Builds the index over `texts` (most of the cost is cutting and stemming their words)."""
         vocab: dict[str, int] = {}
         rows, cols, vals = [], [], []
         lengths = np.zeros(len(texts), dtype=np.float32)
@@ -102,6 +107,26 @@ class KeywordIndex:
         self._matrix = sparse.csc_matrix((weight, (tf.row, tf.col)), shape=tf.shape)
         self.vocab = vocab
         self.size = n
+
+    def save(self, folder: Path) -> None:
+        """Writes the index as .npy arrays and a JSON vocabulary into `folder`."""
+        m = self._matrix
+        for name, array in (("data", m.data), ("indices", m.indices), ("indptr", m.indptr), ("idf", self.idf)):
+            np.save(folder / f"bm25-{name}.npy", array)
+        terms_in_order = sorted(self.vocab, key=self.vocab.__getitem__)
+        (folder / "bm25.json").write_text(json.dumps({"size": self.size, "shape": list(m.shape), "terms": terms_in_order}), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        """Reads an index written by `save`; its arrays are memory-mapped, not copied."""
+        meta = json.loads((folder / "bm25.json").read_text(encoding="utf-8"))
+        arrays = {name: np.load(folder / f"bm25-{name}.npy", mmap_mode="r") for name in ("data", "indices", "indptr", "idf")}
+        self = cls.__new__(cls)
+        self._matrix = sparse.csc_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=tuple(meta["shape"]), copy=False)
+        self.idf = arrays["idf"]
+        self.vocab = {t: j for j, t in enumerate(meta["terms"])}
+        self.size = int(meta["size"])
+        return self
 
     def idf_of(self, term: str) -> float:
         """Returns the term's inverse document frequency (an unseen term gets the largest)."""

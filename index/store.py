@@ -52,6 +52,7 @@ class StoredDoc:
     n_units: int
     text: str
     splitting: str = ""  # chunking.SPLITTING when the document was indexed ("" before it was kept)
+    embedder: str = ""  # the name of the embedder that made its vectors ("" before it was kept)
 
 
 def _client(config: StoreConfig) -> Any:
@@ -135,21 +136,25 @@ class VectorStore:
             j = i + self._batch
             col.upsert(ids=ids[i:j], embeddings=vecs[i:j], documents=texts[i:j], metadatas=metas[i:j])
 
-    def put_spans(self, doc: Document, spans: Sequence[Span], vecs: np.ndarray) -> None:
-        """Stores units or chunks of `doc` with their vectors (one kind per call)."""
+    def put_spans(self, spans: Sequence[Span], vecs: np.ndarray, shas: dict[str, str]) -> None:
+        """Stores units or chunks (one kind per call) with their vectors; `shas`: their documents' content hashes."""
         if not spans:
             return
         kind = spans[0].kind
         metas = [
-            {"doc_id": s.doc_id, "ordinal": s.ordinal, "start": s.start, "end": s.end, "sha": doc.sha}
+            {"doc_id": s.doc_id, "ordinal": s.ordinal, "start": s.start, "end": s.end, "sha": shas[s.doc_id]}
             for s in spans
         ]
         self._upsert(kind, [s.id for s in spans], vecs, [s.text for s in spans], metas)
 
-    def commit_doc(self, doc: Document, n_units: int, vec: np.ndarray) -> None:
-        """Writes the document record, which makes its units visible."""
-        meta = {"title": doc.title, "sha": doc.sha, "source": doc.source, "n_units": n_units, "splitting": SPLITTING}
-        self._upsert("doc", [doc.doc_id], vec.reshape(1, -1), [doc.text], [meta])
+    def commit_docs(self, records: Sequence[tuple[Document, int, np.ndarray]], embedder: str) -> None:
+        """Writes the records (document, units written, title vector), which makes their units visible."""
+        if not records:
+            return
+        metas = [{"title": d.title, "sha": d.sha, "source": d.source, "n_units": n, "splitting": SPLITTING, "embedder": embedder}
+                 for d, n, _ in records]
+        vecs = np.stack([v for _, _, v in records])
+        self._upsert("doc", [d.doc_id for d, _, _ in records], vecs, [d.text for d, _, _ in records], metas)
 
     def delete_doc(self, doc_id: str) -> None:
         """Removes a document's record first, then its units and chunks."""
@@ -179,7 +184,8 @@ class VectorStore:
         for row in self._get_all("doc", ["metadatas", "documents"]):
             m = row["metadatas"]
             out[row["id"]] = StoredDoc(
-                row["id"], m["title"], m["sha"], m.get("source", ""), int(m["n_units"]), row["documents"], m.get("splitting", "")
+                row["id"], m["title"], m["sha"], m.get("source", ""), int(m["n_units"]), row["documents"], m.get("splitting", ""),
+                m.get("embedder", ""),
             )
         return out
 

@@ -11,6 +11,7 @@ import threading
 from dataclasses import replace
 
 from index.build import build_index, was_set_up
+from index.catalogue import FOLDER as CATALOGUE
 from index.embed import Embedder, get_embedder
 from index.store import VectorStore
 from qa import quote, verify
@@ -39,7 +40,7 @@ class Engine:
         go_offline()
         self.settings = settings
         self.embedder = embedder or get_embedder(settings.embedder)
-        self.reader: Reader = reader or ExtractiveReader()
+        self.reader: Reader = reader or ExtractiveReader(precision=settings.reader_precision)
         self.calibration = calibration or Calibration.load()
         self._lock = threading.Lock()
         self._corpus: Corpus | None = None
@@ -60,7 +61,11 @@ class Engine:
                     log.info("no index yet: indexing %s", self.settings.seeds_dir)
                     build_index(config, self.embedder, [self.settings.seeds_dir])
                     store = VectorStore(config)
-                self._corpus = Corpus(store)
+                self._corpus = Corpus(store, config.path / CATALOGUE)
+                others = {d.embedder or "an earlier embedder" for d in self._corpus.docs.values()} - {self.embedder.name}
+                if others:
+                    log.warning("some documents were embedded by %s, questions by %s: run qa index to embed them again",
+                                ", ".join(sorted(others)), self.embedder.name)
             return self._corpus
 
     def reload(self) -> None:

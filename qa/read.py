@@ -12,27 +12,29 @@ no-answer score of the window it was read in. Margins are comparable across pass
 documents (the model was trained with negatives from other passages of the same article), and
 one calibrated threshold on them decides whether anything answers (`qa/calibration.json`).
 
-The weights (trained by `make reader`, see reader/MODEL_CARD.md) are checked against their
-SHA-256 when loaded. A passage longer than the model's window is read in overlapping windows;
-offsets stay exact.
+The weights (trained by `make reader`, see reader/MODEL_CARD.md; run as an int8 ONNX graph that
+`make onnx` exports from them) are checked against their SHA-256 when loaded. A passage longer
+than the model's window is read in overlapping windows; offsets stay exact.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
+from index.encoder import OnnxEncoder, batch, check_file
 from qa.retrieve import Corpus, Hit
 from qa.settings import PROJECT_ROOT
 
 MODEL_DIR = PROJECT_ROOT / "reader" / "model"
-REBUILD = "make reader"
-PRECISIONS = ("auto", "fp32", "bf16", "int8")
+PRECISIONS = ("int8", "bf16", "fp32")
+GRAPH = "model.int8.onnx"  # exported from model.safetensors by `python -m reader.export`
 BEFORE, AFTER = 1, 1  # sentences read on each side of a retrieved one
 MAX_CHARS = 1500  # a merged window stops growing here (about 300 tokens)
 
@@ -82,10 +84,6 @@ def text_of(corpus: Corpus, w: Window) -> str:
     return corpus.docs[w.doc_id].text[w.start : w.end]
 
 
-class ReaderError(RuntimeError):
-    """The reader's weights are missing or do not match their checksum."""
-
-
 @dataclass(frozen=True)
 class Span:
     """An answer span in passage `passage`: `text == passages[passage][start:end]`."""
@@ -104,21 +102,6 @@ class Reader(Protocol):
     def read(self, question: str, passages: Sequence[str], top_n: int = 3) -> list[list[Span]]: ...
 
 
-def cpu_has_bf16() -> bool:
-    """True where the processor computes bf16 natively (AVX-512 BF16 or AMX); elsewhere autocast is slower."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
-
-
-def sha256(path: Path) -> str:
-    """Returns the hex SHA-256 of a file."""
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
 class ExtractiveReader:
     """The trained MiniLM span reader. `warm_up()` loads it once; `read()` is thread-safe."""
 
@@ -130,18 +113,18 @@ class ExtractiveReader:
         max_question_tokens: int | None = None,
         max_answer_tokens: int = 30,
         batch_size: int = 16,
-        precision: str = "auto",
+        precision: str = "int8",
     ) -> None:
         """Window settings default to those the model was trained with (its training.json).
 
-        `precision`: "auto" (the default, what the thresholds were fitted with: "bf16" where the CPU
-        computes bf16 natively, as the reader was trained, else "fp32"), "fp32", "bf16" (autocast) or
-        "int8" (dynamic quantisation of the linear layers); each is measured by
-        `python -m reader.evaluate --precision ...`.
+        `precision`: "int8" (the default, what the thresholds were fitted with: the int8 ONNX graph
+        `model.int8.onnx` in ONNX Runtime, no torch import), "bf16" (torch autocast, as the reader
+        was trained; fast only where the CPU computes bf16 natively) or "fp32" (torch); each is
+        measured by `python -m reader.evaluate --precision ...`.
         """
         if precision not in PRECISIONS:
             raise ValueError(f"unknown reader precision {precision!r}; choose one of {PRECISIONS}")
-        self.precision = ("bf16" if cpu_has_bf16() else "fp32") if precision == "auto" else precision
+        self.precision = precision
         self.model_dir = Path(model_dir)
         trained = self._trained_settings()
         self.max_length = max_length or int(trained.get("max_length", 256))
@@ -149,8 +132,9 @@ class ExtractiveReader:
         self.max_question_tokens = max_question_tokens or int(trained.get("max_question", 48))
         self.max_answer_tokens = max_answer_tokens
         self.batch_size = batch_size
-        self._model: Any = None
+        self._logits: Callable[[dict[str, np.ndarray]], tuple[np.ndarray, np.ndarray]] | None = None
         self._tokenizer: Any = None
+        self._plain: Any = None
         self._lock = threading.Lock()
 
     def _trained_settings(self) -> dict[str, Any]:
@@ -160,83 +144,99 @@ class ExtractiveReader:
         except (OSError, ValueError):
             return {}
 
+    @property
+    def weights(self) -> Path:
+        """The file this precision reads: the int8 graph or the torch weights."""
+        return self.model_dir / (GRAPH if self.precision == "int8" else "model.safetensors")
+
+    @property
+    def rebuild(self) -> str:
+        """The command that makes the weights again."""
+        return "make onnx (after make reader)" if self.precision == "int8" else "make reader"
+
     def check(self) -> None:
-        """Raises ReaderError unless the weights exist and match their recorded SHA-256."""
-        weights, recorded = self.model_dir / "model.safetensors", self.model_dir / "SHA256"
-        if not weights.is_file() or not recorded.is_file():
-            raise ReaderError(f"reader weights missing: {weights} (and its SHA256 file); rebuild them with: {REBUILD}")
-        want = recorded.read_text(encoding="utf-8").split()[0]
-        got = sha256(weights)
-        if got != want:
-            raise ReaderError(f"reader weights {weights} are corrupted (SHA-256 {got[:12]}…, expected {want[:12]}…); restore the file from git or rebuild with: {REBUILD}")
+        """Raises EncoderError unless the weights exist and match their recorded SHA-256."""
+        check_file(self.weights, self.rebuild)
 
     def warm_up(self) -> None:
         """Loads the tokenizer and the weights (once)."""
         with self._lock:
-            if self._model is not None:
+            if self._logits is not None:
                 return
-            self.check()
-            import torch
-            from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+            from tokenizers import Tokenizer
 
-            self._tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
-            model = AutoModelForQuestionAnswering.from_pretrained(self.model_dir, dtype=torch.float32)
-            model.eval()
-            if self.precision == "int8":
-                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-            self._model = model
+            path = str(self.model_dir / "tokenizer.json")
+            self._plain = Tokenizer.from_file(path)  # questions: no truncation (a pair's settings refuse one text)
+            self._plain.no_padding()
+            self._plain.no_truncation()
+            tokenizer = Tokenizer.from_file(path)
+            tokenizer.no_padding()
+            tokenizer.enable_truncation(self.max_length, stride=self.stride, strategy="only_second")
+            self._tokenizer = tokenizer
+            self._logits = self._onnx() if self.precision == "int8" else self._torch()
+
+    def _onnx(self) -> Callable[[dict[str, np.ndarray]], tuple[np.ndarray, np.ndarray]]:
+        encoder = OnnxEncoder(self.weights, self.rebuild)
+
+        def logits(inputs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+            start, end = encoder.run(inputs)
+            return start, end
+
+        return logits
+
+    def _torch(self) -> Callable[[dict[str, np.ndarray]], tuple[np.ndarray, np.ndarray]]:
+        self.check()
+        import torch
+        from transformers import AutoModelForQuestionAnswering
+
+        model = AutoModelForQuestionAnswering.from_pretrained(self.model_dir, dtype=torch.float32).eval()
+
+        def logits(inputs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
+                res = model(**{k: torch.from_numpy(v) for k, v in inputs.items()})
+            return res.start_logits.float().numpy(), res.end_logits.float().numpy()
+
+        return logits
 
     def _question(self, question: str) -> str:
-        """Returns the question cut to the tokens the model reads of it."""
-        return self._tokenizer.convert_tokens_to_string(self._tokenizer.tokenize(question)[: self.max_question_tokens]) or "?"
+        """Returns the question cut after the tokens the model reads of it."""
+        offsets = self._plain.encode(question, add_special_tokens=False).offsets[: self.max_question_tokens]
+        return question[: offsets[-1][1]] if offsets else "?"
+
+    def _encode(self, question: str, passages: Sequence[str]) -> list[tuple[int, Any]]:
+        """Returns (passage position, encoding) for every model window over the passages."""
+        q = self._question(question)
+        out: list[tuple[int, Any]] = []
+        for i, e in enumerate(self._tokenizer.encode_batch([(q, p) for p in passages])):
+            out.extend((i, w) for w in [e, *e.overflowing])
+        return out
 
     def windows(self, question: str, passages: Sequence[str]) -> int:
         """Returns how many model windows `read` runs for these passages."""
         self.warm_up()
-        q = self._question(question)
-        enc = self._tokenizer([q] * len(passages), list(passages), truncation="only_second", max_length=self.max_length,
-                              stride=self.stride, return_overflowing_tokens=True)
-        return len(enc["input_ids"])
+        return len(self._encode(question, passages))
 
     def read(self, question: str, passages: Sequence[str], top_n: int = 3) -> list[list[Span]]:
         """Returns for each passage its `top_n` best spans by margin (best first; [] for an empty passage)."""
-        import torch
-
         self.warm_up()
-        tok, model = self._tokenizer, self._model
-        assert tok is not None and model is not None
-        q = self._question(question)
+        assert self._logits is not None
         keep = [i for i, p in enumerate(passages) if p.strip()]
         out: list[list[Span]] = [[] for _ in passages]
         if not keep:
             return out
-        enc = tok(
-            [q] * len(keep),
-            [passages[i] for i in keep],
-            truncation="only_second",
-            max_length=self.max_length,
-            stride=self.stride,
-            return_overflowing_tokens=True,
-            return_offsets_mapping=True,
-            padding=True,
-            return_tensors="pt",
-        )
-        offsets = enc.pop("offset_mapping").tolist()
-        owner = enc.pop("overflow_to_sample_mapping").tolist()
-        starts, ends = [], []
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
-            for b in range(0, len(owner), self.batch_size):
-                part = {k: v[b : b + self.batch_size] for k, v in enc.items()}
-                res = model(**part)
-                starts.extend(res.start_logits.float().tolist())
-                ends.extend(res.end_logits.float().tolist())
+        encoded = self._encode(question, [passages[i] for i in keep])
+        starts: list[np.ndarray] = []
+        ends: list[np.ndarray] = []
+        for b in range(0, len(encoded), self.batch_size):
+            s_log, e_log = self._logits(batch([e for _, e in encoded[b : b + self.batch_size]]))
+            starts.extend(s_log)
+            ends.extend(e_log)
         best: dict[int, dict[tuple[int, int], tuple[float, float]]] = {}
-        for f, sample in enumerate(owner):
-            seq = enc.sequence_ids(f)
-            ctx = [i for i, s in enumerate(seq) if s == 1]
+        for f, (sample, enc) in enumerate(encoded):
+            ctx = [i for i, s in enumerate(enc.sequence_ids) if s == 1]
             if not ctx:
                 continue
-            s_log, e_log, offs = starts[f], ends[f], offsets[f]
+            s_log, e_log, offs = starts[f].tolist(), ends[f].tolist(), enc.offsets
             null = s_log[0] + e_log[0]
             top_s = sorted(ctx, key=lambda i: -s_log[i])[:20]
             top_e = sorted(ctx, key=lambda i: -e_log[i])[:20]

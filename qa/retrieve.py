@@ -19,9 +19,11 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+from index.catalogue import load_or_build
 from index.embed import Embedder
-from index.keyword import KeywordIndex, terms
+from index.keyword import terms
 from index.store import StoredDoc, VectorStore
 
 RRF_K = 20
@@ -50,32 +52,23 @@ class Hit:
 
 
 class Corpus:
-    """The committed documents and units, with a keyword index over the units."""
+    """The committed documents and units, with a keyword index over the units (the catalogue saved
+    in `catalogue_dir`, or built when it is None)."""
 
-    def __init__(self, store: VectorStore) -> None:
+    def __init__(self, store: VectorStore, catalogue_dir: Path | None = None) -> None:
         self.store = store
         self.docs: dict[str, StoredDoc] = store.docs()
-        units = []
-        for row in store.span_rows("unit"):
-            m = row["metadatas"]
-            d = self.docs.get(m["doc_id"])
-            if d is None or d.sha != m["sha"]:
-                continue  # an orphan of an interrupted run: never read
-            units.append(Unit(row["id"], m["doc_id"], int(m["ordinal"]), int(m["start"]), int(m["end"])))
-        units.sort(key=lambda u: (u.doc_id, u.ordinal))
+        cat = load_or_build(store, self.docs, catalogue_dir)
+        ids = cat.doc_ids
+        units = [Unit(f"{ids[p]}:unit:{o}", ids[p], o, s, e) for p, o, s, e in cat.units.tolist()]
         self.units = units
         self.by_id = {u.id: u for u in units}
         self.by_pos = {(u.doc_id, u.ordinal): u for u in units}
         self.doc_units: dict[str, list[Unit]] = {}
         for u in units:
             self.doc_units.setdefault(u.doc_id, []).append(u)
-        self.chunks: dict[str, tuple[str, int, int]] = {}
-        for row in store.span_rows("chunk"):
-            m = row["metadatas"]
-            d = self.docs.get(m["doc_id"])
-            if d is not None and d.sha == m["sha"]:
-                self.chunks[row["id"]] = (m["doc_id"], int(m["start"]), int(m["end"]))
-        self.keyword = KeywordIndex([self.text(u) for u in units])
+        self.chunks = {f"{ids[p]}:chunk:{o}": (ids[p], s, e) for p, o, s, e in cat.chunks.tolist()}
+        self.keyword = cat.keyword
 
     def text(self, unit: Unit) -> str:
         """Returns the unit's exact text, sliced from its document."""

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.metrics import span_f1, squad_tokens
+from index.encoder import sha256
 from qa.read import PRECISIONS, ExtractiveReader
 from reader.data import SQUAD2, load, split
 
@@ -81,8 +82,8 @@ def speed(reader: ExtractiveReader, rows: int = 256) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--precision", choices=PRECISIONS, default="auto",
-                    help="auto (what the product uses) writes scores.json and the card; another writes scores-<precision>.json beside it")
+    ap.add_argument("--precision", choices=PRECISIONS, default=PRECISIONS[0],
+                    help=f"{PRECISIONS[0]} (what the product uses) writes scores.json and the card; another writes scores-<precision>.json beside it")
     args = ap.parse_args()
     t = time.perf_counter()
     reader = ExtractiveReader(precision=args.precision)
@@ -105,10 +106,11 @@ def main() -> None:
         "windows_per_s": round(speed(reader), 1),
         "warm_up_s": round(warm, 2),
         "window_tokens": reader.max_length,
-        "sha256": (reader.model_dir / "SHA256").read_text().split()[0],
-        "precision": f"{args.precision} ({reader.precision})" if args.precision == "auto" else args.precision,
+        "sha256": sha256(reader.weights),
+        "weights": reader.weights.name,
+        "precision": args.precision,
     }
-    if args.precision != "auto":
+    if args.precision != PRECISIONS[0]:
         out = SCORES.with_name(f"scores-{args.precision}.json")
         out.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
         print(json.dumps(scores, indent=2))
@@ -117,7 +119,7 @@ def main() -> None:
     c = scores["at_calibrated_margin"]
     lines = [
         BEGIN,
-        f"Weights SHA-256 `{scores['sha256']}`. Paragraph given, {scores['test_articles']} test articles "
+        f"`{scores['weights']}` SHA-256 `{scores['sha256']}`. Paragraph given, {scores['test_articles']} test articles "
         f"({scores['test_questions']} questions, {scores['test_unanswerable']} unanswerable):",
         "",
         "| measure | value |",

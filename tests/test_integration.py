@@ -125,6 +125,26 @@ def test_the_embedder_gives_the_vectors_sentence_transformers_gives() -> None:
     assert np.abs(ours - theirs).max() < 1e-5
 
 
+def test_the_int8_embedder_ranks_the_seed_sentences_as_the_float32_one_does() -> None:
+    import numpy as np
+
+    from index.chunking import sentence_spans
+    from index.embed import MiniLMEmbedder, OnnxMiniLMEmbedder
+
+    sentences = [t[a:b] for t in TEXTS.values() for a, b in sentence_spans(t)]
+    questions = ["How many civilians remain in the city?", "When did the offensive on the Old City begin?",
+                 "Who leads the Iraqi forces?", "What happened to the Grand al-Nuri Mosque?", "How much aid did Japan give?",
+                 "Where did displaced families go?", "What did the United Nations say?", "How many fighters does ISIS have?"]
+    ranks = []
+    for model in (OnnxMiniLMEmbedder(), MiniLMEmbedder()):
+        scores = model.embed(questions) @ model.embed(sentences).T
+        ranks.append(np.argsort(-scores, axis=1)[:, :5])
+    int8, fp32 = ranks
+    assert len(sentences) > 100
+    assert (int8[:, 0] == fp32[:, 0]).mean() >= 0.75
+    assert np.mean([len(set(a) & set(b)) / 5 for a, b in zip(int8, fp32, strict=True)]) >= 0.7
+
+
 def test_the_embedded_prompt_is_fitted_to_the_models_window(engine: Engine) -> None:
     from qa.llm import get_llm
 

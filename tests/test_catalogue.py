@@ -1,0 +1,83 @@
+"""The saved sentence catalogue: the same corpus as a fresh build, rebuilt exactly when the documents change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import catalogue
+from index.build import build_index, remove_document
+from index.embed import HashingEmbedder
+from index.store import StoreConfig, VectorStore
+from qa.retrieve import Corpus
+
+EMB = HashingEmbedder()
+QUESTIONS = ["How many civilians remain in the city?", "When did the offensive begin?", "Who leads the Iraqi forces?"]
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts catalogue builds (each appends the number of documents it read)."""
+    seen: list[int] = []
+    real = catalogue.build
+
+    def counting(store, docs):  # type: ignore[no-untyped-def]
+        seen.append(len(docs))
+        return real(store, docs)
+
+    monkeypatch.setattr(catalogue, "build", counting)
+    return seen
+
+
+def _view(corpus: Corpus) -> tuple:
+    searches = [corpus.keyword.search(q, 10) for q in QUESTIONS]
+    return corpus.units, corpus.chunks, searches, [corpus.keyword.idf_of(t) for t in ("mosul", "civilian", "unseen")]
+
+
+def test_a_saved_catalogue_gives_the_corpus_a_fresh_build_gives(tmp_path: Path, seeds_copy: Path, builds: list[int]) -> None:
+    config = StoreConfig(tmp_path / "idx")
+    build_index(config, EMB, [seeds_copy])
+    fresh = Corpus(VectorStore(config))
+    first = Corpus(VectorStore(config), tmp_path / "cat")
+    loaded = Corpus(VectorStore(config), tmp_path / "cat")
+    assert builds == [5, 5]  # the unsaved corpus and the first saved one; the second was loaded
+    assert len(fresh.units) > 100 and len(fresh.chunks) > 10
+    assert _view(fresh) == _view(first) == _view(loaded)
+    assert isinstance(loaded.keyword.idf, np.memmap)
+
+
+def test_the_catalogue_is_rebuilt_when_a_document_is_added_changed_or_removed(
+    tmp_path: Path, seeds_copy: Path, builds: list[int]
+) -> None:
+    config, folder = StoreConfig(tmp_path / "idx"), tmp_path / "cat"
+    build_index(config, EMB, [seeds_copy])
+    Corpus(VectorStore(config), folder)
+    (seeds_copy / "extra.txt").write_text("The Vell Bridge opened in 1921.\n\nIt carries 4,000 cars a day.\n", encoding="utf-8")
+    build_index(config, EMB, [seeds_copy])
+    added = Corpus(VectorStore(config), folder)
+    assert added.keyword.search("Vell Bridge", 1) and added.units[added.keyword.search("Vell Bridge", 1)[0][0]].doc_id == "extra"
+    (seeds_copy / "extra.txt").write_text("The Vell Bridge opened in 1922, after a flood.\n", encoding="utf-8")
+    build_index(config, EMB, [seeds_copy])
+    changed = Corpus(VectorStore(config), folder)
+    assert "1922" in changed.text(changed.units[changed.keyword.search("flood", 1)[0][0]])
+    remove_document(config, "extra")
+    removed = Corpus(VectorStore(config), folder)
+    assert removed.keyword.search("Vell", 5) == [] and "extra" not in {u.doc_id for u in removed.units}
+    Corpus(VectorStore(config), folder)  # unchanged: loaded
+    assert builds == [5, 6, 6, 5]
+    assert [p.name for p in folder.iterdir()] == [catalogue.key_of(VectorStore(config).docs())]  # older ones deleted
+
+
+def test_a_damaged_catalogue_is_rebuilt_with_a_warning(
+    tmp_path: Path, seeds_copy: Path, builds: list[int], caplog: pytest.LogCaptureFixture
+) -> None:
+    config, folder = StoreConfig(tmp_path / "idx"), tmp_path / "cat"
+    build_index(config, EMB, [seeds_copy])
+    before = _view(Corpus(VectorStore(config), folder))
+    saved = next(folder.iterdir())
+    (saved / "bm25.json").write_text("{not json", encoding="utf-8")
+    assert _view(Corpus(VectorStore(config), folder)) == before
+    assert builds == [5, 5] and "rebuilding the saved catalogue" in caplog.text
+    assert _view(Corpus(VectorStore(config), folder)) == before and builds == [5, 5]
