@@ -2,9 +2,10 @@
 
 A document's text is kept exactly as decoded from its file (UTF-8, or UTF-16 with its
 byte-order mark; a leading mark dropped, nothing else normalised), so that every offset
-computed on it points into the file's text. HTML
-is reduced to its visible text and a Word file (.docx) to its paragraphs, one per
-line (headings included); offsets then point into that stored text.
+computed on it points into the file's text. HTML is reduced to its visible text, a Word file
+(.docx) to its paragraphs, one per line (headings included), and a PDF to the text of its text
+layer with the offset where each page starts (index/pdf.py); offsets then point into that
+stored text.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx")
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -30,6 +31,7 @@ class Document:
     title: str
     text: str
     source: str = ""
+    pages: tuple[int, ...] = ()  # a PDF's page starts in `text` (index.pdf.page_of finds a quote's page)
 
     @property
     def sha(self) -> str:
@@ -75,7 +77,8 @@ def content_id(path: Path, text: str) -> str:
 
 
 def read_document(path: Path, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, hashed_id: bool = False) -> Document:
-    """Returns the document read from `path` (HTML reduced to its visible text, Word to its paragraphs).
+    """Returns the document read from `path` (HTML reduced to its visible text, Word to its
+    paragraphs, PDF to its text layer).
 
     Text is UTF-8, or UTF-16 with its byte-order mark; a leading byte-order mark is not part of the
     text. Raises ValueError naming the file when it is not a regular file, too large, binary, in
@@ -86,12 +89,18 @@ def read_document(path: Path, doc_id: str | None = None, max_bytes: int = DEFAUL
     size = path.stat().st_size
     if size > max_bytes:
         raise ValueError(f"{path}: {size / 2**20:.1f} MB is over the {max_bytes / 2**20:g} MB limit (QA_MAX_FILE_MB)")
-    if path.suffix.lower() == ".docx":
-        title, text = docx_text(path)
+    if path.suffix.lower() in (".docx", ".pdf"):
+        pages: tuple[int, ...] = ()
+        if path.suffix.lower() == ".pdf":
+            from index.pdf import pdf_text
+
+            title, text, pages = pdf_text(path)
+        else:
+            title, text = docx_text(path)
         if not text.strip():
             raise ValueError(f"{path}: empty document")
         ident = doc_id or (content_id(path, text) if hashed_id else path.stem)
-        return Document(doc_id=ident, title=title or title_of(text), text=text, source=str(path))
+        return Document(doc_id=ident, title=title or title_of(text), text=text, source=str(path), pages=pages)
     data = path.read_bytes()
     encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     if encoding == "utf-8-sig" and b"\x00" in data:

@@ -10,6 +10,7 @@ Three collections, all with deterministic ids and cosine distance:
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ class StoredDoc:
     text: str
     splitting: str = ""  # chunking.SPLITTING when the document was indexed ("" before it was kept)
     embedder: str = ""  # the name of the embedder that made its vectors ("" before it was kept)
+    pages: tuple[int, ...] = ()  # a PDF's page starts in `text`
 
 
 def _client(config: StoreConfig) -> Any:
@@ -151,8 +153,8 @@ class VectorStore:
         """Writes the records (document, units written, title vector), which makes their units visible."""
         if not records:
             return
-        metas = [{"title": d.title, "sha": d.sha, "source": d.source, "n_units": n, "splitting": SPLITTING, "embedder": embedder}
-                 for d, n, _ in records]
+        metas = [{"title": d.title, "sha": d.sha, "source": d.source, "n_units": n, "splitting": SPLITTING, "embedder": embedder,
+                  "pages": json.dumps(d.pages)} for d, n, _ in records]
         vecs = np.stack([v for _, _, v in records])
         self._upsert("doc", [d.doc_id for d, _, _ in records], vecs, [d.text for d, _, _ in records], metas)
 
@@ -185,7 +187,7 @@ class VectorStore:
             m = row["metadatas"]
             out[row["id"]] = StoredDoc(
                 row["id"], m["title"], m["sha"], m.get("source", ""), int(m["n_units"]), row["documents"], m.get("splitting", ""),
-                m.get("embedder", ""),
+                m.get("embedder", ""), tuple(json.loads(m.get("pages") or "[]")),
             )
         return out
 

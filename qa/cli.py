@@ -19,7 +19,7 @@ from qa.settings import go_offline
 EXAMPLES = """\
 examples:
   qa index                               index seeds/ (what `qa ask` also does on first use)
-  qa index ~/articles report.md          add your own .txt/.md/.html/.docx files or folders
+  qa index ~/articles report.md          add your own .txt/.md/.html/.docx/.pdf files or folders
   qa ask "How old is the Grand al-Nuri Mosque?"
   qa ask "How many people were displaced?" --json --llm none
   qa docs list
@@ -100,12 +100,12 @@ def _print_answer(a, width: int = 100) -> None:  # type: ignore[no-untyped-def]
     if a.quotes:
         print()
     for i, q in enumerate(a.quotes, 1):
-        print(f"[{i}] {_shown(q.title)}  ({q.doc_id}, chars {q.start}-{q.end})")
+        print(f"[{i}] {_shown(q.title)}  ({q.doc_id}, {q.where})")
         print(_verbatim(q.text, "    ", width))
     if a.nearest:
         print("\nNearest passages (they do not answer the question):")
         for q in a.nearest:
-            print(f"  - {_shown(q.title)} ({q.doc_id}, chars {q.start}-{q.end})")
+            print(f"  - {_shown(q.title)} ({q.doc_id}, {q.where})")
             print(_verbatim(q.text, "      ", width))
     print(f"\n(mode: {a.mode}{'; ' + _shown('; '.join(a.notes)) if a.notes else ''})")
 
@@ -177,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = p.add_subparsers(dest="command", required=True)
 
-    s = sub.add_parser("index", help="index seeds/ or the given files and folders (.txt, .md, .html, .docx)")
+    s = sub.add_parser("index", help="index seeds/ or the given files and folders (.txt, .md, .html, .docx, .pdf)")
     s.add_argument("paths", nargs="*", help="files or folders (default: seeds/)")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     s.add_argument("--no-wait", action="store_true", help="refuse instead of waiting when another process is indexing")

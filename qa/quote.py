@@ -3,6 +3,7 @@ the quotes themselves, whole sentences sliced from the stored text by offsets.""
 
 from __future__ import annotations
 
+from index.pdf import page_of
 from qa.decide import Decision, Reading
 from qa.retrieve import Corpus, Unit
 from qa.types import Quote
@@ -55,6 +56,7 @@ def quote(corpus: Corpus, doc_id: str, start: int, end: int, answer: bool = Fals
     doc = corpus.docs[doc_id]
     units = sentences_holding(corpus, doc_id, start, end)
     s, e = min(start, units[0].start), max(end, units[-1].end)
+    page = page_of(doc.pages, s)
     if answer:
-        return Quote(doc_id, doc.title, s, e, doc.text[s:e], start, end)
-    return Quote(doc_id, doc.title, s, e, doc.text[s:e])
+        return Quote(doc_id, doc.title, s, e, doc.text[s:e], start, end, page)
+    return Quote(doc_id, doc.title, s, e, doc.text[s:e], page=page)

@@ -27,6 +27,12 @@ class Quote:
     text: str
     answer_start: int | None = None
     answer_end: int | None = None
+    page: int | None = None  # the PDF page where the quote starts (None for other formats)
+
+    @property
+    def where(self) -> str:
+        """Returns where the quote lies, for people: "p. 2, chars 120–180" or "chars 120–180"."""
+        return (f"p. {self.page}, " if self.page else "") + f"chars {self.start}–{self.end}"
 
     def to_dict(self) -> dict[str, Any]:
         """Returns a JSON-serialisable dict."""
@@ -85,9 +91,9 @@ class Answer:
         (a title or quote holding `<img onerror=...>` renders as text, never as HTML)."""
         lines = [_md(self.text), ""]
         for i, q in enumerate(self.quotes, 1):
-            lines.append(f"[{i}] “{_md(q.text)}” — *{_md(q.title)}* ({_md(q.doc_id)}, chars {q.start}–{q.end})")
+            lines.append(f"[{i}] “{_md(q.text)}” — *{_md(q.title)}* ({_md(q.doc_id)}, {q.where})")
         if self.nearest:
             lines.append("\nNearest passages (these do not answer the question):")
             for q in self.nearest:
-                lines.append(f"- “{_md(q.text)}” — *{_md(q.title)}* ({_md(q.doc_id)}, chars {q.start}–{q.end})")
+                lines.append(f"- “{_md(q.text)}” — *{_md(q.title)}* ({_md(q.doc_id)}, {q.where})")
         return "\n".join(lines).strip()

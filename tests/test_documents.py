@@ -127,3 +127,61 @@ def test_a_word_file_gives_its_paragraphs_in_order_and_quotes_slice_them_exactly
     units = sentence_units(docs[0])
     assert [text[u.start : u.end] for u in units][-1] == "About 40 boats stayed at sea, the port authority said."
     assert [Path(s.path).name for s in skipped] == ["broken.docx"] and "not a readable Word" in skipped[0].reason
+
+
+def _pdf(path: Path, pages: list[list[str]], title: str | None = None, encrypt: str | None = None) -> None:
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), encrypt=encrypt)
+    if title:
+        c.setTitle(title)
+    for lines in pages:
+        for i, line in enumerate(lines):
+            c.drawString(72, 750 - 15 * i, line)
+        if not lines:
+            c.rect(72, 300, 400, 400, fill=1)  # a picture of a page, no text
+        c.showPage()
+    c.save()
+
+
+def test_a_pdf_gives_its_text_layer_with_pages_and_a_quote_from_page_2_says_page_2(tmp_path: Path) -> None:
+    from index.build import build_index
+    from index.embed import HashingEmbedder
+    from index.store import StoreConfig, VectorStore
+    from qa.quote import quote
+    from qa.retrieve import Corpus
+    from qa.types import Answer
+
+    _pdf(tmp_path / "bridge.pdf", [
+        ["The Vell Bridge was opened on 3 May 1921 by Mayor Anna Kowal. It is", "120 metres long and carries"],
+        ["about 4,000 cars a day across the river Vell.", "Repairs closed it for a month in 2019."],
+    ], title="Bridge report")
+    docs, skipped = load_documents([tmp_path])
+    assert skipped == [] and [d.title for d in docs] == ["Bridge report"]
+    doc = docs[0]
+    assert doc.text == ("The Vell Bridge was opened on 3 May 1921 by Mayor Anna Kowal. It is 120 metres long and carries "
+                        "about 4,000 cars a day across the river Vell. Repairs closed it for a month in 2019.\n")
+    assert doc.pages == (0, doc.text.index("about 4,000"))
+    units = [doc.text[u.start : u.end] for u in sentence_units(doc)]
+    assert "It is 120 metres long and carries about 4,000 cars a day across the river Vell." in units  # across the page break
+    config = StoreConfig(tmp_path / "idx")
+    build_index(config, HashingEmbedder(), [tmp_path / "bridge.pdf"])
+    corpus = Corpus(VectorStore(config))
+    start = doc.text.index("Repairs")
+    on_two = quote(corpus, "bridge", start, start + len("Repairs closed it"), answer=True)
+    assert on_two.page == 2 and on_two.text == doc.text[on_two.start : on_two.end] and on_two.text.startswith("Repairs")
+    assert "p. 2, chars" in on_two.where and "p. 2, chars" in Answer("q?", "Repairs [1].", (on_two,)).to_markdown()
+    on_one = quote(corpus, "bridge", doc.text.index("Anna"), doc.text.index("Anna") + 10)
+    assert on_one.page == 1
+
+
+def test_a_scanned_or_encrypted_pdf_is_refused_with_its_reason(tmp_path: Path) -> None:
+    _pdf(tmp_path / "scan.pdf", [[], []])
+    _pdf(tmp_path / "locked.pdf", [["A secret report on the harbour."]], encrypt="secret")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    docs, skipped = load_documents([tmp_path])
+    reasons = {Path(s.path).name: s.reason for s in skipped}
+    assert docs == []
+    assert "without a text layer" in reasons["scan.pdf"]
+    assert "encrypted" in reasons["locked.pdf"]
+    assert "not a readable PDF" in reasons["broken.pdf"]

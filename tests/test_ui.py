@@ -237,3 +237,23 @@ def test_browser_documents_panel_preselects_nothing_and_asks_before_removing(app
     pick.click()
     assert page.get_by_role("option").count() == 5  # all five seeds still offered
     assert page.get_by_role("option", name=chosen).count() == 1
+
+
+def test_a_pdf_quote_card_says_its_page_and_the_viewer_marks_where_pages_begin() -> None:
+    import re
+
+    from qa.types import Answer, Quote
+    from ui import render
+
+    text = "Page one says <b>hi</b>. Page two starts here. It goes on."
+    two = text.index("Page two")
+    q = Quote("report", "Report", two, len(text), text[two:], page=2)
+    assert "p. 2, chars" in render.cards_html(Answer("q?", "x [1].", (q,)))
+    html = render.viewer_html("Report", "report", text, [(two, len(text), 1)], 1, pages=(0, two))
+    assert html.count('class="qa-page"') == 1 and "p. 1<" not in html
+    assert html.index("p. 2</span>") < html.index('<mark id="quote-1"')
+    assert "&lt;b&gt;hi&lt;/b&gt;" in html  # the text stays escaped
+    assert re.sub(r"<[^>]+>", "", html.replace('<span class="qa-page" title="page 2 begins">p. 2</span>', "")).endswith(
+        "It goes on.")
+    plain = render.viewer_html("Report", "report", text, [], None)
+    assert "qa-page" not in plain

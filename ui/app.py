@@ -147,7 +147,7 @@ class Session:
             return render.error_html(f"document {doc_id} is no longer indexed")
         spans = [(q.start, q.end, i) for i, q in enumerate(a.quotes, 1) if q.doc_id == doc_id]
         answers = [(q.answer_start, q.answer_end) for q in a.quotes if q.doc_id == doc_id and q.answer_start is not None and q.answer_end is not None]
-        return render.viewer_html(doc.title, doc_id, doc.text, spans, n, answers)
+        return render.viewer_html(doc.title, doc_id, doc.text, spans, n, answers, doc.pages)
 
 
 def upload_and_forget(session: Session, paths: list[str]) -> str:
@@ -203,7 +203,7 @@ def build_app(settings: Settings, engine: Engine | None = None):  # type: ignore
                     doc_table = gr.Dataframe(
                         headers=["id", "title", "units", "bytes"], value=session.documents, interactive=False, wrap=True,
                     )
-                    uploads = gr.File(label="Add articles (.txt, .md, .html, .docx)", file_count="multiple", type="filepath")
+                    uploads = gr.File(label="Add articles (.txt, .md, .html, .docx, .pdf)", file_count="multiple", type="filepath")
                     with gr.Row():
                         doc_pick = gr.Dropdown(choices=session.doc_choices(), value=None, label="Document", scale=3, elem_id="doc-pick")
                         remove_btn = gr.Button("Remove…", scale=1, elem_id="remove-doc")

@@ -34,6 +34,7 @@ CSS = """
 .qa-viewer mark.current {background: #f59e0b; outline: 2px solid #b45309;}
 .qa-span {font-style: normal; font-weight: 700; text-decoration: underline 2px #1d4ed8; text-underline-offset: 3px;}
 .qa-viewer h4 {margin: 0 0 .5rem 0; white-space: normal;}
+.qa-viewer .qa-page {display: inline-block; margin: 0 .3rem; padding: 0 .3rem; font-size: .75rem; color: #6b7280; border: 1px solid #d1d5db; border-radius: 3px; user-select: none;}
 .qa-status {font-size: .85rem; color: #4b5563;}
 #quote-picker {display: none;}
 """
@@ -96,7 +97,7 @@ def _card(n: int | None, q: Quote, nearest: bool = False) -> str:
     click = f' onclick="{PICK_JS}({n})"' if n else ""
     return (
         f'<div class="qa-card{" nearest" if nearest else ""}"{click}>'
-        f'<div class="head">{num}<b>{esc(q.title)}</b> · {esc(q.doc_id)} · <span class="pos">chars {q.start}–{q.end}</span></div>'
+        f'<div class="head">{num}<b>{esc(q.title)}</b> · {esc(q.doc_id)} · <span class="pos">{esc(q.where)}</span></div>'
         f"<blockquote>{spanned(q.text, q.start, _answer_span(q))}</blockquote></div>"  # verbatim: no marks added to a quote that has its own
     )
 
@@ -131,11 +132,25 @@ def cards_html(a: Answer) -> str:
     return "\n".join(parts)
 
 
+def paged(text: str, base: int, pages: Sequence[int]) -> str:
+    """Returns `text` (which starts at document offset `base`) escaped, with a page mark where each
+    page after the first begins (marks are shown beside the text, never inside a quote)."""
+    out, pos = [], 0
+    for number, start in enumerate(pages, 1):
+        if number > 1 and base + pos <= start <= base + len(text):
+            out.append(esc(text[pos : start - base]))
+            out.append(f'<span class="qa-page" title="page {number} begins">p. {number}</span>')
+            pos = start - base
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
 def viewer_html(
-    title: str, doc_id: str, text: str, spans: list[tuple[int, int, int]], current: int | None, answers: Sequence[tuple[int, int]] = ()
+    title: str, doc_id: str, text: str, spans: list[tuple[int, int, int]], current: int | None, answers: Sequence[tuple[int, int]] = (),
+    pages: Sequence[int] = (),
 ) -> str:
     """Returns the article with quoted spans highlighted in place, the answer spans inside them marked;
-    `spans` are (start, end, marker), `answers` (start, end), all document offsets."""
+    `spans` are (start, end, marker), `answers` (start, end), all document offsets; `pages`: a PDF's page starts."""
     out = [f'<div class="qa-viewer"><h4>{esc(title)} <small>({esc(doc_id)})</small></h4>']
     pos = 0
     for start, end, n in sorted(spans):
@@ -143,11 +158,11 @@ def viewer_html(
             start = pos
         if start >= end:
             continue
-        out.append(esc(text[pos:start]))
+        out.append(paged(text[pos:start], pos, pages))
         cls = ' class="current"' if n == current else ""
         out.append(f'<mark id="quote-{n}"{cls} title="quote [{n}]">{spanned(text[start:end], start, list(answers))}</mark>')
         pos = end
-    out.append(esc(text[pos:]))
+    out.append(paged(text[pos:], pos, pages))
     out.append("</div>")
     return "".join(out)
 
