@@ -32,6 +32,8 @@ class Document:
     text: str
     source: str = ""
     pages: tuple[int, ...] = ()  # a PDF's page starts in `text` (index.pdf.page_of finds a quote's page)
+    date: str = ""  # publication date, ISO (YYYY-MM-DD), where known: a web page's metadata or a dateline
+    author: str = ""
 
     @property
     def sha(self) -> str:
@@ -68,6 +70,21 @@ def title_of(text: str) -> str:
         if not _DATELINE.match(line):
             return line[:200]
     return lines[0][:200] if lines else "(untitled)"
+
+
+def dateline_date(text: str) -> str:
+    """Returns the ISO date of a dateline among the first lines ("Wednesday, 20 February, 2019"), or ""."""
+    from datetime import datetime
+
+    for line in [line.strip() for line in text.splitlines() if line.strip()][:3]:
+        if _DATELINE.match(line):
+            words = re.sub(r"^\W*(?:\w+day,?\s*)|,|\s+\d{1,2}:\d{2}.*$|\W+$", " ", line, flags=re.IGNORECASE).split()
+            for fmt in ("%d %B %Y", "%B %d %Y", "%d %b %Y", "%b %d %Y"):
+                try:
+                    return datetime.strptime(" ".join(w.rstrip(".") for w in words), fmt).date().isoformat()
+                except ValueError:
+                    continue
+    return ""
 
 
 def content_id(path: Path, text: str) -> str:
@@ -114,15 +131,17 @@ def read_document(path: Path, doc_id: str | None = None, max_bytes: int = DEFAUL
         raise ValueError(f"{path}: not {encoding.upper().removesuffix('-SIG')} text ({exc.reason} at byte {exc.start})") from exc
     if "\x00" in text:
         raise ValueError(f"{path}: text with NUL characters")
-    title = None
+    title, date, author = None, "", ""
     if path.suffix.lower() in (".html", ".htm"):
-        from index.html import visible_text
+        from index.html import article
 
-        title, text = visible_text(text)
+        page = article(text)
+        title, text, date, author = page.title, page.text, page.date, page.author
     if not text.strip():
         raise ValueError(f"{path}: empty document")
     ident = doc_id or (content_id(path, text) if hashed_id else path.stem)
-    return Document(doc_id=ident, title=title or title_of(text), text=text, source=str(path))
+    return Document(doc_id=ident, title=title or title_of(text), text=text, source=str(path),
+                    date=date or dateline_date(text), author=author)
 
 
 def docx_text(path: Path) -> tuple[str | None, str]:

@@ -1,13 +1,20 @@
-"""Visible text of an HTML page, with a real parser (the standard library's HTMLParser).
+"""The article in an HTML page: its main text, title, author and publication date.
 
-The extracted text is what gets stored and quoted, so offsets stay stable: they point into
-the extracted text, never into the markup.
+A saved web page holds navigation, cookie banners and "related stories" around the article;
+trafilatura (Apache-2.0) finds the article's own text and its metadata (the date by htmldate, from
+the page's meta tags and markup). A page where it finds no article (a bare fragment) is reduced to
+all its visible text by the standard library's HTMLParser. Either way the extracted text is what
+gets stored and quoted, so offsets point into it, never into the markup; scripts never pass.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
+
+MIN_ARTICLE_WORDS = 20  # a shorter "article" from the extractor is taken as a miss: the whole page is read
 
 _SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object"}
 _BLOCK = {
@@ -50,6 +57,33 @@ class _Extractor(HTMLParser):
         if self._in and self._in[-1] == "h1":
             self.h1.append(data)
         self.parts.append(data)
+
+
+@dataclass(frozen=True)
+class Article:
+    """What a page says: its title, text (paragraphs one blank line apart), author and date (ISO), where known."""
+
+    title: str | None
+    text: str
+    author: str = ""
+    date: str = ""
+
+
+def article(markup: str) -> Article:
+    """Returns the page's article (its main text and metadata), else its whole visible text."""
+    import trafilatura
+
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    logging.getLogger("htmldate").setLevel(logging.ERROR)
+    found = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False, include_tables=True,
+                                        favor_precision=True, deduplicate=False)
+    meta = (found if isinstance(found, dict) else found.as_dict()) if found is not None else {}
+    lines = [" ".join(line.split()) for line in (meta.get("text") or "").split("\n")]
+    paragraphs = [line for line in lines if line]
+    if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:
+        title, text = visible_text(markup)
+        return Article(title, text)
+    return Article(meta.get("title") or None, "\n\n".join(paragraphs) + "\n", meta.get("author") or "", meta.get("date") or "")
 
 
 def visible_text(markup: str) -> tuple[str | None, str]:

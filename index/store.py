@@ -55,6 +55,8 @@ class StoredDoc:
     splitting: str = ""  # chunking.SPLITTING when the document was indexed ("" before it was kept)
     embedder: str = ""  # the name of the embedder that made its vectors ("" before it was kept)
     pages: tuple[int, ...] = ()  # a PDF's page starts in `text`
+    date: str = ""  # publication date (ISO) where known
+    author: str = ""
 
 
 def _client(config: StoreConfig) -> Any:
@@ -154,7 +156,7 @@ class VectorStore:
         if not records:
             return
         metas = [{"title": d.title, "sha": d.sha, "source": d.source, "n_units": n, "splitting": SPLITTING, "embedder": embedder,
-                  "pages": json.dumps(d.pages)} for d, n, _ in records]
+                  "pages": json.dumps(d.pages), "date": d.date, "author": d.author} for d, n, _ in records]
         vecs = np.stack([v for _, _, v in records])
         self._upsert("doc", [d.doc_id for d, _, _ in records], vecs, [d.text for d, _, _ in records], metas)
 
@@ -187,7 +189,7 @@ class VectorStore:
             m = row["metadatas"]
             out[row["id"]] = StoredDoc(
                 row["id"], m["title"], m["sha"], m.get("source", ""), int(m["n_units"]), row["documents"], m.get("splitting", ""),
-                m.get("embedder", ""), tuple(json.loads(m.get("pages") or "[]")),
+                m.get("embedder", ""), tuple(json.loads(m.get("pages") or "[]")), m.get("date", ""), m.get("author", ""),
             )
         return out
 

@@ -25,6 +25,7 @@ from qa.types import Answer, Conflict, ConflictSide, Quote
 log = logging.getLogger(__name__)
 
 HITS_PER_WINDOW = 2  # sentences retrieved per window read (neighbouring hits merge into one window)
+UNDATED = "9999"  # sorts after every ISO date
 
 
 class Engine:
@@ -158,11 +159,18 @@ class Engine:
         return self._with_model(backend, q, d, wins, result, k)
 
     def _extractive(self, question: str, d: Decision, notes: list[str]) -> Answer:
+        docs = self.corpus.docs
+
+        def earliest(side: tuple[Reading, ...]) -> str | None:
+            return min((docs[r.doc_id].date for r in side if docs[r.doc_id].date), default=None)
+
+        if len(d.sides) > 1:  # a conflict's sides run from the oldest source to the newest, undated last
+            d = replace(d, sides=tuple(sorted(d.sides, key=lambda side: earliest(side) or UNDATED)))
         text, cited = quote.answer_text(d)
         conflicts: tuple[Conflict, ...] = ()
         if len(d.sides) > 1:
             sides = tuple(
-                ConflictSide(quote.phrase(side[0].text), marks, tuple(r.doc_id for r in side))
+                ConflictSide(quote.phrase(side[0].text), marks, tuple(r.doc_id for r in side), earliest(side))
                 for side, marks in zip(d.sides, quote.side_marks(d), strict=True)
             )
             conflicts = (Conflict(d.kind, sides),)

@@ -28,11 +28,12 @@ class Quote:
     answer_start: int | None = None
     answer_end: int | None = None
     page: int | None = None  # the PDF page where the quote starts (None for other formats)
+    date: str | None = None  # the article's publication date (ISO), where known
 
     @property
     def where(self) -> str:
-        """Returns where the quote lies, for people: "p. 2, chars 120–180" or "chars 120–180"."""
-        return (f"p. {self.page}, " if self.page else "") + f"chars {self.start}–{self.end}"
+        """Returns where the quote lies, for people: "2019-05-04, p. 2, chars 120–180" or "chars 120–180"."""
+        return (f"{self.date}, " if self.date else "") + (f"p. {self.page}, " if self.page else "") + f"chars {self.start}–{self.end}"
 
     def to_dict(self) -> dict[str, Any]:
         """Returns a JSON-serialisable dict."""
@@ -46,6 +47,7 @@ class ConflictSide:
     value: str
     markers: tuple[int, ...]
     doc_ids: tuple[str, ...]
+    date: str | None = None  # the earliest publication date of its documents, where known (sides run oldest first)
 
 
 @dataclass(frozen=True)

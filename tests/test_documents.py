@@ -185,3 +185,28 @@ def test_a_scanned_or_encrypted_pdf_is_refused_with_its_reason(tmp_path: Path) -
     assert "without a text layer" in reasons["scan.pdf"]
     assert "encrypted" in reasons["locked.pdf"]
     assert "not a readable PDF" in reasons["broken.pdf"]
+
+
+NEWS_PAGE = """<!doctype html><html><head><title>Storm closes harbour | The Coast Times</title>
+<meta name="author" content="Lena Ruiz"><meta property="article:published_time" content="2019-05-04T08:00:00Z"></head>
+<body><nav><a href="/">Home</a> <a href="/world">World news</a> <a href="/sport">Sport results</a></nav>
+<div class="cookie-banner">We use cookies to improve your experience. Accept all cookies?</div>
+<article><h1>Storm closes the harbour</h1>
+<p>The harbour closed on 3 May after the storm, the port authority said on Saturday.</p>
+<p>About 40 boats stayed at sea overnight, and two were still missing on Sunday morning.</p>
+<p>The authority said the harbour would reopen when the wind fell below 50 kilometres an hour.</p></article>
+<aside><h3>Related stories</h3><ul><li><a href="/a">Floods hit the valley again</a></li><li><a href="/b">Ferry fares rise</a></li></ul></aside>
+<script>document.title = "pwned"</script><footer>Copyright 2019 The Coast Times</footer></body></html>"""
+
+
+def test_a_saved_web_page_gives_its_article_with_title_author_and_date_not_its_boilerplate(tmp_path: Path) -> None:
+    (tmp_path / "storm.html").write_text(NEWS_PAGE, encoding="utf-8")
+    doc = read_document(tmp_path / "storm.html")
+    assert (doc.title, doc.author, doc.date) == ("Storm closes the harbour", "Lena Ruiz", "2019-05-04")
+    assert "About 40 boats stayed at sea overnight, and two were still missing on Sunday morning." in doc.text
+    for boilerplate in ("cookies", "Related stories", "Ferry fares", "World news", "Copyright", "pwned"):
+        assert boilerplate not in doc.text
+    config = StoreConfig(tmp_path / "idx")
+    build_index(config, HashingEmbedder(), [tmp_path / "storm.html"])
+    stored = VectorStore(config).docs()["storm"]
+    assert (stored.date, stored.author, stored.text) == ("2019-05-04", "Lena Ruiz", doc.text)

@@ -280,3 +280,19 @@ def test_the_seeds_go_only_into_an_index_that_was_never_set_up(tmp_path: Path) -
     assert a.abstained and "No documents indexed" in a.text and not engine.corpus.docs
     fresh = Engine(settings.model_copy(update={"index_dir": tmp_path / "new"}), reader=FakeReader({"120 years": 5.0}), calibration=CAL)
     assert fresh.answer("How old is the Blue Bridge?").text == "120 years [1]."  # never set up: the seeds are indexed
+
+
+def test_a_conflicts_sides_run_from_the_oldest_source_to_the_newest(tmp_path: Path) -> None:
+    """The reader is surer of the later article's value; the sides still run by date, each with it."""
+    engine = _engine(tmp_path, {
+        "later.txt": "June 30, 2017\n\nOld City report\n\nThe offensive on the Old City began on June 29.\n",
+        "earlier.txt": "Wednesday, 21 June, 2017\n\nDorn dispatch\n\nThe offensive on the Old City began on June 18.\n",
+        "undated.txt": "Notes\n\nThe offensive on the Old City began on June 25.\n",
+    }, {"June 29": 6.0, "June 18": 5.0, "June 25": 5.5})
+    a = engine.answer("When did the offensive on the Old City begin?")
+    assert a.conflicts and [(s.value, s.date) for s in a.conflicts[0].sides] == [
+        ("June 18", "2017-06-21"), ("June 29", "2017-06-30"), ("June 25", None)]
+    assert a.text == "The sources disagree: June 18 [1] versus June 29 [2] versus June 25 [3]."
+    assert [q.date for q in a.quotes] == ["2017-06-21", "2017-06-30", None]
+    assert "2017-06-21, chars" in a.quotes[0].where
+    _check_quotes(engine, a)

@@ -63,7 +63,7 @@ class Session:
     def documents(self) -> list[list[Any]]:
         """Returns one row per indexed document: id, title, units, bytes."""
         docs = self.engine.corpus.docs
-        return [[d.doc_id, d.title, d.n_units, len(d.text.encode("utf-8"))] for d in sorted(docs.values(), key=lambda d: d.doc_id)]
+        return [[d.doc_id, d.title, d.date, d.n_units, len(d.text.encode("utf-8"))] for d in sorted(docs.values(), key=lambda d: d.doc_id)]
 
     def doc_choices(self) -> list[tuple[str, str]]:
         """Returns the documents as (label, id) choices: the title, then the id."""
@@ -201,7 +201,7 @@ def build_app(settings: Settings, engine: Engine | None = None):  # type: ignore
                 hist_box = gr.Dataset(components=[question], samples=[], label="This session's questions", samples_per_page=8)
                 with gr.Accordion("Documents", open=False):
                     doc_table = gr.Dataframe(
-                        headers=["id", "title", "units", "bytes"], value=session.documents, interactive=False, wrap=True,
+                        headers=["id", "title", "date", "units", "bytes"], value=session.documents, interactive=False, wrap=True,
                     )
                     uploads = gr.File(label="Add articles (.txt, .md, .html, .docx, .pdf)", file_count="multiple", type="filepath")
                     with gr.Row():

@@ -86,7 +86,8 @@ def answer_html(a: Answer) -> str:
         for side in c.sides:
             titles = "; ".join(esc(a.quotes[m - 1].title) for m in side.markers)
             links = " ".join(f'<a class="marker" onclick="{PICK_JS}({m})">[{m}]</a>' for m in side.markers)
-            parts.append(f'<div class="qa-side"><div class="value">{esc(side.value)}</div><div>{links} {titles}</div></div>')
+            when = f'<div class="pos">{esc(side.date)}</div>' if side.date else ""
+            parts.append(f'<div class="qa-side"><div class="value">{esc(side.value)}</div>{when}<div>{links} {titles}</div></div>')
         parts.append("</div>")
     parts.append(f'<div class="qa-note">answered by: {esc(a.mode)}{" · " + esc("; ".join(a.notes)) if a.notes else ""}</div>')
     return "\n".join(parts)
