@@ -44,10 +44,13 @@ class Span:
         return f"{self.doc_id}:{self.kind}:{self.ordinal}"
 
 
+_LONGEST = 32  # letters and dots before a full stop: a run this long is no abbreviation
+
+
 def _is_abbreviation(line: str, dot: int) -> bool:
     """Returns True when the full stop at `dot` ends a known abbreviation or an initial."""
-    m = re.search(r"([A-Za-z.]+)$", line[:dot])
-    if not m:
+    m = re.search(r"([A-Za-z.]+)$", line[max(0, dot - _LONGEST) : dot])  # a bounded look back: long lines stay linear
+    if not m or len(m.group(1)) >= _LONGEST:
         return False
     word = m.group(1).lower().strip(".")
     if word in ABBREVIATIONS:

@@ -75,3 +75,11 @@ def test_retrieval_chunks_hold_on_generated_doc(tmp_path: Path) -> None:
     assert len(chunks) > 3
     for c in chunks:
         assert doc.text[c.start : c.end] == c.text
+
+
+def test_abbreviations_are_found_by_a_bounded_look_back_with_the_same_cuts() -> None:
+    long_run = "a" * 40
+    text = f"Gen. Lee met Col. Ruiz in the U.S. on a {long_run}. Then they left. " * 3 + "W. Bush spoke."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        f"Gen. Lee met Col. Ruiz in the U.S. on a {long_run}.", "Then they left.",
+    ] * 3 + ["W. Bush spoke."]

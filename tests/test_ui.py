@@ -257,3 +257,56 @@ def test_a_pdf_quote_card_says_its_page_and_the_viewer_marks_where_pages_begin()
         "It goes on.")
     plain = render.viewer_html("Report", "report", text, [], None)
     assert "qa-page" not in plain
+
+
+DATED_PAGE = """<!doctype html><html><head><title>{title}</title><meta property="article:published_time" content="{date}T08:00:00Z">
+</head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article><h1>{title}</h1>
+<p>{body}</p><p>Traffic across the river Vell had used the old ferry while the bridge was shut for repairs.</p>
+<p>The council thanked residents for their patience during the long closure of the crossing.</p></article></body></html>"""
+
+
+@pytest.mark.browser
+def test_browser_shows_a_pdf_quotes_page_and_a_conflicts_dated_sides(tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    from reportlab.pdfgen import canvas
+
+    from ui.app import serve
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    pdf = canvas.Canvas(str(articles / "council-report.pdf"))
+    pdf.setTitle("Council report on the Vell Bridge")
+    for lines in (["The Vell Bridge was opened in 1921 by Mayor Anna Kowal and carries", "about 4,000 cars a day."],
+                  ["Repairs to the Vell Bridge cost 2.4 million euros, the council's report says."]):
+        for i, line in enumerate(lines):
+            pdf.drawString(72, 750 - 15 * i, line)
+        pdf.showPage()
+    pdf.save()
+    for name, title, date, body in (
+        ("later.html", "Vell Bridge open again", "2019-06-20", "The Vell Bridge reopened on 19 June, the council said on Thursday."),
+        ("earlier.html", "Vell Bridge reopens", "2019-05-04", "The Vell Bridge reopened on 3 May, the council said on Saturday."),
+    ):
+        (articles / name).write_text(DATED_PAGE.format(title=title, date=date, body=body), encoding="utf-8")
+    settings = Settings(index_dir=tmp_path / "index", seeds_dir=articles, embedder="minilm", llm="none")
+    port = free_port()
+    demo = serve(settings, host="127.0.0.1", port=port, block=False)
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"http://127.0.0.1:{port}/")
+        box = page.locator("#question textarea")
+        box.fill("How much did the repairs to the Vell Bridge cost?")
+        box.press("Enter")
+        page.wait_for_selector("#quote-cards .qa-card", timeout=120_000)
+        assert "2.4 million euros" in page.locator("#answer").inner_text()
+        card = page.locator("#quote-cards .qa-card").first
+        assert "p. 2, chars" in card.inner_text()
+        page.screenshot(path=str(OUTPUT / "ui_pdf_page.png"), full_page=True)
+        box.fill("When did the Vell Bridge reopen?")
+        box.press("Enter")
+        page.wait_for_selector("#answer .qa-side", timeout=120_000)
+        sides = page.locator("#answer .qa-side")
+        assert sides.count() == 2
+        assert "3 May" in sides.nth(0).inner_text() and "2019-05-04" in sides.nth(0).inner_text()
+        assert "19 June" in sides.nth(1).inner_text() and "2019-06-20" in sides.nth(1).inner_text()
+        page.screenshot(path=str(OUTPUT / "ui_dated_conflict.png"), full_page=True)
+    finally:
+        demo.close()
