@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from index.keyword import STOPWORDS
-from qa.values import dates, dates_agree, numbers, numbers_agree
+from qa.values import dates, dates_agree, dates_comparable, numbers, numbers_agree
 
 SHARED_WORDS = 0.5  # two phrases with this share of their words in common say the same
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
@@ -90,6 +90,10 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", text.lower()) if w not in STOPWORDS} or set(re.findall(r"\w+", text.lower()))
 
 
+def _comparable_dates(a: str, b: str) -> bool:
+    return any(dates_comparable(x.key, y.key) for x in dates(a) for y in dates(b))
+
+
 def same_value(a: str, b: str) -> bool:
     """Returns True when two spans state the same value (numbers and dates by their normalised keys)."""
     kind = value_kind(a)
@@ -126,5 +130,7 @@ def decide(readings: Sequence[Reading], calibration: Calibration) -> Decision:
                 side.append(r)
                 break
         else:
+            if kind == "date" and not any(_comparable_dates(side[0].text, r.text) for side in sides):
+                continue  # "1921" says nothing about "19 June": neither agreement nor another side
             sides.append([r])
     return Decision(ranked, tuple(tuple(s) for s in sides), kind)

@@ -160,14 +160,23 @@ def dates(text: str) -> list[Value]:
     return out
 
 
+def dates_comparable(a: str, b: str) -> bool:
+    """Returns True when two date keys both state some part (a year alone and a day of a month say
+    nothing about each other). A weekday or a relative date is compared only with itself."""
+    if "-" not in a or "-" not in b:
+        return True
+    return any("?" not in (x, y) for x, y in zip(a.split("-"), b.split("-"), strict=True))
+
+
 def dates_agree(a: str, b: str) -> bool:
-    """Returns True when two date keys name the same day as far as they say (no known part differs).
+    """Returns True when two date keys name the same day as far as they say: they share a known part
+    and no known part differs.
 
     A weekday or a relative date ("~last week") agrees only with itself.
     """
     if "-" not in a or "-" not in b:
         return a == b
-    return all(x == y or "?" in (x, y) for x, y in zip(a.split("-"), b.split("-"), strict=True))
+    return dates_comparable(a, b) and all(x == y or "?" in (x, y) for x, y in zip(a.split("-"), b.split("-"), strict=True))
 
 
 def numbers_agree(a: str, b: str) -> bool:

@@ -296,3 +296,15 @@ def test_a_conflicts_sides_run_from_the_oldest_source_to_the_newest(tmp_path: Pa
     assert [q.date for q in a.quotes] == ["2017-06-21", "2017-06-30", None]
     assert "2017-06-21, chars" in a.quotes[0].where
     _check_quotes(engine, a)
+
+
+def test_a_date_that_shares_no_part_with_the_answer_is_neither_agreement_nor_a_side(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "a.txt": "Bridge news\n\nThe Vell Bridge reopened on 19 June, the council said.\n",
+        "b.txt": "Council notes\n\nThe Vell Bridge reopened on 3 May, after the repairs.\n",
+        "c.txt": "History\n\nThe Vell Bridge was opened in 1921 by the mayor.\n",
+    }, {"19 June": 6.0, "3 May": 5.0, "1921": 4.0})
+    a = engine.answer("When did the Vell Bridge reopen?")
+    assert a.conflicts and [s.value for s in a.conflicts[0].sides] == ["19 June", "3 May"]
+    assert "c" not in {q.doc_id for q in a.quotes}
+    _check_quotes(engine, a)

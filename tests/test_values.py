@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.values import dates, numbers, numbers_agree
+from qa.values import dates, dates_agree, dates_comparable, numbers, numbers_agree
 
 
 def test_a_count_said_by_its_order_of_size_is_a_number_that_agrees_with_counts_inside_it() -> None:
@@ -24,3 +24,13 @@ def test_a_part_of_a_year_or_month_is_said_with_its_date() -> None:
 def test_a_part_of_the_current_year_is_a_relative_date() -> None:
     found = [(v.text, v.key) for v in dates("Since the army took the port at the beginning of the year, 900 have returned.")]
     assert found == [("the beginning of the year", "~the beginning of the year")]
+
+
+def test_dates_agree_only_when_they_share_a_known_part_and_none_differs() -> None:
+    def key(text: str) -> str:
+        return dates(text)[0].key
+
+    assert dates_agree(key("on 19 June 2019"), key("in June 2019")) and dates_agree(key("19 June"), key("June 19, 2019"))
+    assert not dates_agree(key("19 June"), key("3 May"))
+    assert not dates_comparable(key("in 1921"), key("on 19 June")) and not dates_agree(key("in 1921"), key("on 19 June"))
+    assert dates_comparable(key("in 1921"), key("in June 2019")) and not dates_agree(key("in 1921"), key("in June 2019"))
