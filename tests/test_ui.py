@@ -310,3 +310,17 @@ def test_browser_shows_a_pdf_quotes_page_and_a_conflicts_dated_sides(tmp_path: P
         page.screenshot(path=str(OUTPUT / "ui_dated_conflict.png"), full_page=True)
     finally:
         demo.close()
+
+
+def test_the_seed_examples_are_offered_only_over_the_seed_articles(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from ui.app import EXAMPLES, examples_for
+
+    stems = {p.stem: object() for p in SEEDS.glob("*.txt")}
+    over = lambda docs: SimpleNamespace(settings=SimpleNamespace(seeds_dir=SEEDS), corpus=SimpleNamespace(docs=docs))  # noqa: E731
+    assert examples_for(over(stems)) == EXAMPLES
+    assert examples_for(over({**stems, "my-report": object()})) == EXAMPLES
+    assert examples_for(over({"my-report": object()})) == []
+    mine = SimpleNamespace(settings=SimpleNamespace(seeds_dir=tmp_path), corpus=SimpleNamespace(docs={"my-report": object()}))
+    assert examples_for(mine) == []

@@ -17,7 +17,7 @@ from ui import render
 
 log = logging.getLogger(__name__)
 
-EXAMPLES = [
+EXAMPLES = [  # about the seed articles: offered only where they are indexed
     "How old is the Grand al-Nuri Mosque?",
     "How many civilians remain in the battlefield?",
     "Who is the United Nations humanitarian coordinator in Iraq?",
@@ -26,6 +26,17 @@ EXAMPLES = [
     "How much aid money did Japan pledge for rebuilding Mosul's bridges?",
 ]
 LLM_CHOICES = ["embedded", "openai", "none"]
+
+
+def examples_for(engine: Engine) -> list[str]:
+    """Returns the example questions when the index holds the seed articles they ask about, else none
+    (questions about Mosul would mislead over anyone else's articles)."""
+    seeds = {p.stem for p in engine.settings.seeds_dir.glob("*.txt")}
+    try:
+        docs = set(engine.corpus.docs)
+    except (ConnectionError, ValueError):
+        return []
+    return EXAMPLES if seeds and seeds <= docs else []
 
 
 def status_text(engine: Engine, llm: str | None = None) -> str:
@@ -181,10 +192,12 @@ def build_app(settings: Settings, engine: Engine | None = None):  # type: ignore
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=320):
                 question = gr.Textbox(
-                    label="Question", placeholder="e.g. How old is the Grand al-Nuri Mosque?  (Enter to ask)",
+                    label="Question", placeholder="Ask about the indexed articles  (Enter to ask)",
                     lines=1, max_lines=4, submit_btn="Ask", autofocus=True, elem_id="question",
                 )
-                gr.Examples(EXAMPLES, inputs=question, label="Examples from the articles")
+                examples = examples_for(session.engine)
+                if examples:
+                    gr.Examples(examples, inputs=question, label="Examples from the articles")
                 answer_box = gr.HTML("<div class='qa-note'>The answer appears here.</div>", elem_id="answer")
                 cards = gr.HTML("", elem_id="quote-cards")
                 picker = gr.Radio(choices=[], label="Quote shown in the article", elem_id="quote-picker")
