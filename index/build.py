@@ -24,7 +24,7 @@ from index.store import StoreConfig, VectorStore
 
 log = logging.getLogger(__name__)
 
-BATCH_DOCS = 16  # documents embedded and written together (their records last, in one write)
+BATCH_DOCS = 64  # documents embedded and written together (their records last, in one write)
 EMBED_SLICE = 256  # texts embedded between two progress updates (a single large file still shows progress)
 
 
