@@ -193,10 +193,11 @@ def build_index(
         from tqdm import tqdm
 
         splits = [split(doc) for doc in todo]
-        total = sum(len(dict.fromkeys(_texts([s]))) for s in splits)
+        groups = [splits[i : i + BATCH_DOCS] for i in range(0, len(splits), BATCH_DOCS)]
+        total = sum(len(dict.fromkeys(_texts(g))) for g in groups)  # what embedding counts: distinct texts per group
         with tqdm(total=total, desc="embedding", unit="text", disable=not (progress and todo)) as bar:
-            for i in range(0, len(splits), BATCH_DOCS):
-                report.units += index_documents(store, embedder, splits[i : i + BATCH_DOCS], stored, bar.update)
+            for group in groups:
+                report.units += index_documents(store, embedder, group, stored, bar.update)
         if prune:
             folders = [str(p.resolve()) + os.sep for p in paths if p.is_dir()]
             present = {d.doc_id for d in docs}

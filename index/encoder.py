@@ -1,7 +1,7 @@
 """Transformer encoders run by ONNX Runtime: a checksummed int8 graph and its `tokenizers` tokenizer.
 
 Both bundled encoders (the embedder and the reader) are exported from their torch weights by
-`python -m reader.export` and quantised to int8 (dynamic, per channel). At run time neither torch
+`make onnx` (reader/export.py) and quantised to int8 (dynamic, per channel). At run time neither torch
 nor transformers is imported: a cold start loads a graph in a fraction of a second, and int8
 matrix products run about twice as fast as float32 on CPUs with VNNI.
 """

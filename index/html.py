@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 MIN_ARTICLE_WORDS = 20  # a shorter "article" from the extractor is taken as a miss: the whole page is read
+for _noisy in ("trafilatura", "htmldate"):  # they log every page they find little in
+    logging.getLogger(_noisy).setLevel(logging.ERROR)
 
 _SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object"}
 _BLOCK = {
@@ -73,8 +75,6 @@ def article(markup: str) -> Article:
     """Returns the page's article (its main text and metadata), else its whole visible text."""
     import trafilatura
 
-    logging.getLogger("trafilatura").setLevel(logging.ERROR)
-    logging.getLogger("htmldate").setLevel(logging.ERROR)
     found = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False, include_tables=True,
                                         favor_precision=True, deduplicate=False)
     meta = (found if isinstance(found, dict) else found.as_dict()) if found is not None else {}
