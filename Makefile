@@ -52,7 +52,7 @@ evals: setup
 	$(BIN)/qa eval --suite mosul --split test --out evals/results/mosul
 	$(BIN)/qa eval --suite squad --split test --out evals/results/squad
 
-# Reproduce the reader from the bundled MiniLM and ../shared/data/squad (a fixed budget of 67,200
+# Reproduce the reader from the bundled MiniLM and ../shared/data/squad (a fixed budget of 68,800
 # windows of at most 128 tokens, under an hour on 2 quiet cores with bf16; a stopped run resumes from
 # reader/checkpoints/, one trained with other settings is not resumed), then score it alone on the
 # split's articles and refit its thresholds. Set-up and CI never run it.

@@ -111,8 +111,8 @@ def save(model, opt, sched, step: int, elapsed: float, loss_avg: float, args) ->
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--steps", type=int, default=2100, help="batches to train (the fixed budget: steps * batch size windows)")
-    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--steps", type=int, default=4300, help="batches to train (the fixed budget: steps * batch size windows)")
+    ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--squad1-share", type=float, default=0.5, help="share of SQuAD 1.x train questions in the example stream")
     ap.add_argument("--negative-share", type=float, default=0.2, help="share of answerable questions also paired with a constructed negative paragraph")
     ap.add_argument("--impossible-repeat", type=int, default=3, help="times each unanswerable SQuAD 2.0 train question appears")

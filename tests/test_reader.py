@@ -63,7 +63,8 @@ def test_a_passage_longer_than_the_window_is_read_in_windows_with_exact_offsets(
 
 
 def test_every_span_slices_its_passage_exactly_over_the_seeds(reader: ExtractiveReader) -> None:
-    questions = ["Who said it?", "How many people were displaced?", "When did the offensive begin?", "Where is the mosque?"]
+    questions = ["Who said it?", "How many people were displaced?", "When did the offensive begin?", "Where is the mosque?",
+                 "How old is the mosque?", "Who leads the Iraqi forces?", "How many civilians were killed?", "What was destroyed?"]
     for path in sorted(SEEDS.glob("*.txt")):
         text = path.read_bytes().decode("utf-8")
         spans = sentence_spans(text)
@@ -102,7 +103,8 @@ def test_the_int8_graph_and_the_torch_weights_read_the_seeds_alike(reader: Extra
     threshold's scale."""
     torch_reader = ExtractiveReader(precision="fp32")
     threshold = Calibration.load().answer
-    questions = ["Who said it?", "How many people were displaced?", "When did the offensive begin?", "Where is the mosque?"]
+    questions = ["Who said it?", "How many people were displaced?", "When did the offensive begin?", "Where is the mosque?",
+                 "How old is the mosque?", "Who leads the Iraqi forces?", "How many civilians were killed?", "What was destroyed?"]
     same, total, gaps = 0, 0, []
     for path in sorted(SEEDS.glob("*.txt")):
         text = path.read_bytes().decode("utf-8")
