@@ -46,9 +46,8 @@ def answer_text(d: Decision) -> tuple[str, list[Reading]]:
 
 def sentences_holding(corpus: Corpus, doc_id: str, start: int, end: int) -> list[Unit]:
     """Returns the sentences of a document that the span start..end touches, in order."""
-    return [u for u in corpus.doc_units.get(doc_id, []) if u.start < end and start < u.end] or [
-        min(corpus.doc_units[doc_id], key=lambda u: abs(u.start - start))
-    ]
+    units = corpus.doc_units(doc_id)
+    return [u for u in units if u.start < end and start < u.end] or [min(units, key=lambda u: abs(u.start - start))]
 
 
 def quote(corpus: Corpus, doc_id: str, start: int, end: int, answer: bool = False) -> Quote:

@@ -76,7 +76,9 @@ def windows(corpus: Corpus, hits: Sequence[Hit], limit: int) -> list[Window]:
 
 
 def _span(corpus: Corpus, doc_id: str, first: int, last: int) -> tuple[int, int]:
-    return corpus.by_pos[(doc_id, first)].start, corpus.by_pos[(doc_id, last)].end
+    a, b = corpus.at(doc_id, first), corpus.at(doc_id, last)
+    assert a is not None and b is not None
+    return a.start, b.end
 
 
 def text_of(corpus: Corpus, w: Window) -> str:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from index.catalogue import load_or_build
 from index.embed import Embedder
 from index.keyword import terms
@@ -53,22 +55,78 @@ class Hit:
 
 class Corpus:
     """The committed documents and units, with a keyword index over the units (the catalogue saved
-    in `catalogue_dir`, or built when it is None)."""
+    in `catalogue_dir`, or built when it is None).
+
+    Units and chunks stay the catalogue's (memory-mapped) rows, sorted by document then ordinal; a
+    `Unit` is made when asked for, so a corpus of 150,000 sentences loads in the time of a read."""
 
     def __init__(self, store: VectorStore, catalogue_dir: Path | None = None) -> None:
         self.store = store
         self.docs: dict[str, StoredDoc] = store.docs()
         cat = load_or_build(store, self.docs, catalogue_dir)
-        ids = cat.doc_ids
-        units = [Unit(f"{ids[p]}:unit:{o}", ids[p], o, s, e) for p, o, s, e in cat.units.tolist()]
-        self.units = units
-        self.by_id = {u.id: u for u in units}
-        self.by_pos = {(u.doc_id, u.ordinal): u for u in units}
-        self.doc_units: dict[str, list[Unit]] = {}
-        for u in units:
-            self.doc_units.setdefault(u.doc_id, []).append(u)
-        self.chunks = {f"{ids[p]}:chunk:{o}": (ids[p], s, e) for p, o, s, e in cat.chunks.tolist()}
+        self._doc_ids = cat.doc_ids
+        self._position = {d: p for p, d in enumerate(cat.doc_ids)}
+        self._units, self._chunks = cat.units, cat.chunks
+        # each document's rows: units[first[p]:first[p + 1]] (rows sort by document position)
+        everyone = np.arange(len(cat.doc_ids) + 1)
+        self._first = np.searchsorted(cat.units[:, 0], everyone)
+        self._first_chunk = np.searchsorted(cat.chunks[:, 0], everyone)
         self.keyword = cat.keyword
+
+    @property
+    def size(self) -> int:
+        """Returns how many units the corpus holds."""
+        return len(self._units)
+
+    def unit(self, row: int) -> Unit:
+        """Returns the unit of a catalogue row (the keyword index's positions are rows)."""
+        p, o, s, e = (int(x) for x in self._units[row])
+        doc_id = self._doc_ids[p]
+        return Unit(f"{doc_id}:unit:{o}", doc_id, o, s, e)
+
+    def _row(self, doc_id: str, ordinal: int) -> int | None:
+        p = self._position.get(doc_id)
+        if p is None:
+            return None
+        a, b = int(self._first[p]), int(self._first[p + 1])
+        row = a + int(np.searchsorted(self._units[a:b, 1], ordinal))
+        return row if row < b and int(self._units[row, 1]) == ordinal else None
+
+    def at(self, doc_id: str, ordinal: int) -> Unit | None:
+        """Returns unit `ordinal` of a document, or None."""
+        row = self._row(doc_id, ordinal)
+        return None if row is None else self.unit(row)
+
+    def by_id(self, unit_id: str) -> Unit | None:
+        """Returns the unit stored under a vector-store id ("<doc id>:unit:<ordinal>"), or None (an
+        orphan or a document this corpus does not hold)."""
+        doc_id, sep, ordinal = unit_id.rpartition(":unit:")
+        return self.at(doc_id, int(ordinal)) if sep and ordinal.isdigit() else None
+
+    def doc_units(self, doc_id: str) -> list[Unit]:
+        """Returns a document's units in order ([] for an unknown document)."""
+        p = self._position.get(doc_id)
+        return [] if p is None else [self.unit(r) for r in range(int(self._first[p]), int(self._first[p + 1]))]
+
+    def doc_of(self, row: int) -> str:
+        """Returns the document id of a unit row."""
+        return self._doc_ids[int(self._units[row, 0])]
+
+    def chunk(self, chunk_id: str) -> tuple[str, int, int] | None:
+        """Returns (document id, start, end) of the chunk stored under a vector-store id, or None."""
+        doc_id, sep, ordinal = chunk_id.rpartition(":chunk:")
+        p = self._position.get(doc_id)
+        if not sep or not ordinal.isdigit() or p is None:
+            return None
+        a, b = int(self._first_chunk[p]), int(self._first_chunk[p + 1])
+        row = a + int(np.searchsorted(self._chunks[a:b, 1], int(ordinal)))
+        if row >= b or int(self._chunks[row, 1]) != int(ordinal):
+            return None
+        return doc_id, int(self._chunks[row, 2]), int(self._chunks[row, 3])
+
+    def chunk_rows(self) -> list[tuple[str, int, int, int]]:
+        """Returns every chunk as (document id, ordinal, start, end), in order."""
+        return [(self._doc_ids[p], o, s, e) for p, o, s, e in self._chunks.tolist()]
 
     def text(self, unit: Unit) -> str:
         """Returns the unit's exact text, sliced from its document."""
@@ -78,7 +136,7 @@ class Corpus:
         """Returns the units around `unit` in its document, in order, itself included."""
         out = []
         for o in range(unit.ordinal - before, unit.ordinal + after + 1):
-            u = self.by_pos.get((unit.doc_id, o))
+            u = self.at(unit.doc_id, o)
             if u is not None:
                 out.append(u)
         return out
@@ -89,19 +147,18 @@ def retrieve(
 ) -> list[Hit]:
     """Returns the `k` best units for `question`, best first, fusing dense and BM25 ranks; only units of
     the documents `within` when it names any (every unit of those documents is ranked)."""
-    if not corpus.units:
+    if not corpus.size:
         return []
     vec = embedder.embed([question])[0]
     if within:
-        ids = [u.id for d in within for u in corpus.doc_units.get(d, [])]
+        ids = [u.id for d in within for u in corpus.doc_units(d)]
         dense = sorted(((i, float(v @ vec)) for i, v in corpus.store.vectors("unit", ids).items()), key=lambda x: -x[1])
-        keep = set(ids)
-        keyword = [(corpus.units[p].id, s) for p, s in corpus.keyword.search(question, corpus.keyword.size) if corpus.units[p].id in keep]
-        chunk_hits = [(corpus.chunks[i], s) for i, s in corpus.store.query("chunk", vec, 10 * pool) if i in corpus.chunks and corpus.chunks[i][0] in within]
+        keyword = [(corpus.unit(p).id, s) for p, s in corpus.keyword.search(question, corpus.keyword.size) if corpus.doc_of(p) in within]
+        chunk_hits = [(c, s) for i, s in corpus.store.query("chunk", vec, 10 * pool) if (c := corpus.chunk(i)) and c[0] in within]
     else:
-        dense = [(i, s) for i, s in corpus.store.query("unit", vec, pool) if i in corpus.by_id]
-        keyword = [(corpus.units[p].id, s) for p, s in corpus.keyword.search(question, pool)]
-        chunk_hits = [(corpus.chunks[i], s) for i, s in corpus.store.query("chunk", vec, 10) if i in corpus.chunks]
+        dense = [(i, s) for i, s in corpus.store.query("unit", vec, pool) if corpus.by_id(i) is not None]
+        keyword = [(corpus.unit(p).id, s) for p, s in corpus.keyword.search(question, pool)]
+        chunk_hits = [(c, s) for i, s in corpus.store.query("chunk", vec, 10) if (c := corpus.chunk(i))]
 
     dense_score = dict(dense)
     bm25_score = dict(keyword)
@@ -113,7 +170,7 @@ def retrieve(
 
     chunk_of: dict[str, float] = {}
     for (doc_id, start, end), sim in chunk_hits:
-        for u in corpus.doc_units.get(doc_id, []):
+        for u in corpus.doc_units(doc_id):
             if u.start >= start and u.end <= end:
                 chunk_of[u.id] = max(chunk_of.get(u.id, 0.0), sim)
 
@@ -128,8 +185,9 @@ def retrieve(
             fused[uid] += weight / (RRF_K + rank)
     ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
     return [
-        Hit(corpus.by_id[uid], f, dense_score.get(uid, 0.0), chunk_of.get(uid, 0.0), bm25_score.get(uid, 0.0))
+        Hit(unit, f, dense_score.get(uid, 0.0), chunk_of.get(uid, 0.0), bm25_score.get(uid, 0.0))
         for uid, f in ranked
+        if (unit := corpus.by_id(uid)) is not None
     ]
 
 
@@ -166,7 +224,7 @@ def fit(corpus: Corpus, described: str) -> dict[str, float]:
     is read again)."""
     words = set(terms(described))
     total = sum(corpus.keyword.idf_of(t) for t in words)
-    holders = {t: {corpus.units[p].doc_id for p in corpus.keyword.holding(t)} for t in words}
+    holders = {t: {corpus.doc_of(p) for p in corpus.keyword.holding(t)} for t in words}
     out = {}
     for doc_id in set().union(*holders.values()):
         title = _title_terms(corpus.docs[doc_id].title)

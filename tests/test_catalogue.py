@@ -31,9 +31,13 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return seen
 
 
+def _units(corpus: Corpus) -> list:
+    return [corpus.unit(row) for row in range(corpus.size)]
+
+
 def _view(corpus: Corpus) -> tuple:
     searches = [corpus.keyword.search(q, 10) for q in QUESTIONS]
-    return corpus.units, corpus.chunks, searches, [corpus.keyword.idf_of(t) for t in ("mosul", "civilian", "unseen")]
+    return _units(corpus), corpus.chunk_rows(), searches, [corpus.keyword.idf_of(t) for t in ("mosul", "civilian", "unseen")]
 
 
 def test_a_saved_catalogue_gives_the_corpus_a_fresh_build_gives(tmp_path: Path, seeds_copy: Path, builds: list[int]) -> None:
@@ -43,7 +47,7 @@ def test_a_saved_catalogue_gives_the_corpus_a_fresh_build_gives(tmp_path: Path, 
     first = Corpus(VectorStore(config), tmp_path / "cat")
     loaded = Corpus(VectorStore(config), tmp_path / "cat")
     assert builds == [5, 5]  # the unsaved corpus and the first saved one; the second was loaded
-    assert len(fresh.units) > 100 and len(fresh.chunks) > 10
+    assert fresh.size > 100 and len(fresh.chunk_rows()) > 10
     assert _view(fresh) == _view(first) == _view(loaded)
     assert isinstance(loaded.keyword.idf, np.memmap)
 
@@ -57,14 +61,14 @@ def test_the_catalogue_is_rebuilt_when_a_document_is_added_changed_or_removed(
     (seeds_copy / "extra.txt").write_text("The Vell Bridge opened in 1921.\n\nIt carries 4,000 cars a day.\n", encoding="utf-8")
     build_index(config, EMB, [seeds_copy])
     added = Corpus(VectorStore(config), folder)
-    assert added.keyword.search("Vell Bridge", 1) and added.units[added.keyword.search("Vell Bridge", 1)[0][0]].doc_id == "extra"
+    assert added.keyword.search("Vell Bridge", 1) and added.unit(added.keyword.search("Vell Bridge", 1)[0][0]).doc_id == "extra"
     (seeds_copy / "extra.txt").write_text("The Vell Bridge opened in 1922, after a flood.\n", encoding="utf-8")
     build_index(config, EMB, [seeds_copy])
     changed = Corpus(VectorStore(config), folder)
-    assert "1922" in changed.text(changed.units[changed.keyword.search("flood", 1)[0][0]])
+    assert "1922" in changed.text(changed.unit(changed.keyword.search("flood", 1)[0][0]))
     remove_document(config, "extra")
     removed = Corpus(VectorStore(config), folder)
-    assert removed.keyword.search("Vell", 5) == [] and "extra" not in {u.doc_id for u in removed.units}
+    assert removed.keyword.search("Vell", 5) == [] and "extra" not in {u.doc_id for u in _units(removed)}
     Corpus(VectorStore(config), folder)  # unchanged: loaded
     assert builds == [5, 6, 6, 5]
     assert [p.name for p in folder.iterdir()] == [catalogue.key_of(VectorStore(config).docs())]  # older ones deleted
@@ -81,3 +85,25 @@ def test_a_damaged_catalogue_is_rebuilt_with_a_warning(
     assert _view(Corpus(VectorStore(config), folder)) == before
     assert builds == [5, 5] and "rebuilding the saved catalogue" in caplog.text
     assert _view(Corpus(VectorStore(config), folder)) == before and builds == [5, 5]
+
+
+def test_units_and_chunks_are_found_by_their_store_ids(tmp_path: Path, seeds_copy: Path) -> None:
+    config = StoreConfig(tmp_path / "idx")
+    build_index(config, EMB, [seeds_copy])
+    store = VectorStore(config)
+    corpus = Corpus(store, tmp_path / "cat")
+    rows = store.span_rows("unit")
+    assert len(rows) == corpus.size
+    for row in rows:
+        m = row["metadatas"]
+        unit = corpus.by_id(row["id"])
+        assert unit is not None and (unit.id, unit.doc_id, unit.ordinal, unit.start, unit.end) == (
+            row["id"], m["doc_id"], m["ordinal"], m["start"], m["end"])
+        assert corpus.at(m["doc_id"], m["ordinal"]) == unit
+    for row in store.span_rows("chunk"):
+        m = row["metadatas"]
+        assert corpus.chunk(row["id"]) == (m["doc_id"], m["start"], m["end"])
+    some = corpus.unit(0).doc_id
+    assert [u.ordinal for u in corpus.doc_units(some)] == list(range(len(corpus.doc_units(some))))
+    assert corpus.by_id("nosuch:unit:0") is None and corpus.by_id(f"{some}:unit:99999") is None and corpus.chunk("x") is None
+    assert corpus.doc_units("nosuch") == [] and corpus.at(some, -1) is None
