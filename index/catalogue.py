@@ -68,7 +68,9 @@ def build(store: VectorStore, docs: Mapping[str, StoredDoc]) -> Catalogue:
     position = {d: i for i, d in enumerate(doc_ids)}
     units = _rows(store, "unit", docs, position)
     chunks = _rows(store, "chunk", docs, position)
-    texts = [docs[doc_ids[p]].text[s:e] for p, _, s, e in units.tolist()]
+    full = {d: t for d in doc_ids if (t := docs[d].text) is not None}
+    full.update(store.texts([d for d in doc_ids if d not in full]))  # documents read without their texts
+    texts = [full[doc_ids[p]][s:e] for p, _, s, e in units.tolist()]
     return Catalogue(doc_ids, units, chunks, KeywordIndex(texts))
 
 

@@ -51,7 +51,7 @@ class StoredDoc:
     sha: str
     source: str
     n_units: int
-    text: str
+    text: str | None  # None when read without texts (`VectorStore.docs(texts=False)`; `texts()` reads them)
     splitting: str = ""  # chunking.SPLITTING when the document was indexed ("" before it was kept)
     embedder: str = ""  # the name of the embedder that made its vectors ("" before it was kept)
     pages: tuple[int, ...] = ()  # a PDF's page starts in `text`
@@ -182,15 +182,24 @@ class VectorStore:
                 return
             offset += n
 
-    def docs(self) -> dict[str, StoredDoc]:
-        """Returns every committed document by id."""
+    def docs(self, texts: bool = True) -> dict[str, StoredDoc]:
+        """Returns every committed document by id; without `texts`, their text is None (at 10,000
+        articles the texts are most of what this reads)."""
         out = {}
-        for row in self._get_all("doc", ["metadatas", "documents"]):
+        for row in self._get_all("doc", ["metadatas", "documents"] if texts else ["metadatas"]):
             m = row["metadatas"]
             out[row["id"]] = StoredDoc(
-                row["id"], m["title"], m["sha"], m.get("source", ""), int(m["n_units"]), row["documents"], m.get("splitting", ""),
+                row["id"], m["title"], m["sha"], m.get("source", ""), int(m["n_units"]), row.get("documents"), m.get("splitting", ""),
                 m.get("embedder", ""), tuple(json.loads(m.get("pages") or "[]")), m.get("date", ""), m.get("author", ""),
             )
+        return out
+
+    def texts(self, doc_ids: list[str]) -> dict[str, str]:
+        """Returns the texts of the given documents by id (missing ids are left out)."""
+        out: dict[str, str] = {}
+        for i in range(0, len(doc_ids), 1000):
+            got = self._cols["doc"].get(ids=doc_ids[i : i + 1000], include=["documents"])
+            out.update(zip(got["ids"], got["documents"], strict=True))
         return out
 
     def doc_versions(self) -> dict[str, str]:

@@ -18,7 +18,7 @@ from qa import quote, verify
 from qa.decide import Calibration, Decision, Reading, decide, same_value
 from qa.llm import LLMS, LLMError, get_llm
 from qa.read import ExtractiveReader, Reader, Window, text_of, windows
-from qa.retrieve import Corpus, Hit, search
+from qa.retrieve import Corpus, Hit, StaleCorpus, search
 from qa.settings import Settings, go_offline
 from qa.types import Answer, Conflict, ConflictSide, Quote
 
@@ -120,6 +120,7 @@ class Engine:
         """Returns the windows read around the hits and every span the reader found in them."""
         corpus = self.corpus
         wins = windows(corpus, hits, self.settings.candidates)
+        corpus.read_texts([w.doc_id for w in wins])  # one call to the store for every document read
         spans = self.reader.read(question, [text_of(corpus, w) for w in wins])
         seen: dict[tuple[str, int, int], Reading] = {}
         for w, found in zip(wins, spans, strict=True):
@@ -143,7 +144,15 @@ class Engine:
         if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= 20):
             raise ValueError(f"top_k must be a whole number from 1 to 20, not {top_k!r}")
         k = top_k or self.settings.top_k
+        try:
+            return self._answer(question, q, notes, backend, k)
+        except StaleCorpus:  # another process changed or removed a document since the index was read
+            self.reload()
+            return self._answer(question, q, list(notes), backend, k)
+
+    def _answer(self, question: str, q: str, notes: list[str], backend: str, k: int) -> Answer:
         corpus = self.corpus
+        notes = list(notes)
         if not corpus.docs:
             return Answer(question, quote.NO_DOCUMENTS, abstained=True, notes=tuple(notes))
         hits, within, wins, readings = self.readings(q)

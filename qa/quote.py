@@ -55,7 +55,7 @@ def quote(corpus: Corpus, doc_id: str, start: int, end: int, answer: bool = Fals
     doc = corpus.docs[doc_id]
     units = sentences_holding(corpus, doc_id, start, end)
     s, e = min(start, units[0].start), max(end, units[-1].end)
-    page, date = page_of(doc.pages, s), doc.date or None
+    page, date, text = page_of(doc.pages, s), doc.date or None, corpus.doc_text(doc_id)[s:e]
     if answer:
-        return Quote(doc_id, doc.title, s, e, doc.text[s:e], start, end, page, date)
-    return Quote(doc_id, doc.title, s, e, doc.text[s:e], page=page, date=date)
+        return Quote(doc_id, doc.title, s, e, text, start, end, page, date)
+    return Quote(doc_id, doc.title, s, e, text, page=page, date=date)

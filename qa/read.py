@@ -83,7 +83,7 @@ def _span(corpus: Corpus, doc_id: str, first: int, last: int) -> tuple[int, int]
 
 def text_of(corpus: Corpus, w: Window) -> str:
     """Returns the window's exact text."""
-    return corpus.docs[w.doc_id].text[w.start : w.end]
+    return corpus.doc_text(w.doc_id)[w.start : w.end]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,10 @@ what is asked about too.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,16 +56,27 @@ class Hit:
     bm25: float
 
 
+class StaleCorpus(KeyError):
+    """A document is no longer in the store as the corpus read it: read the index again."""
+
+
 class Corpus:
     """The committed documents and units, with a keyword index over the units (the catalogue saved
     in `catalogue_dir`, or built when it is None).
 
     Units and chunks stay the catalogue's (memory-mapped) rows, sorted by document then ordinal; a
-    `Unit` is made when asked for, so a corpus of 150,000 sentences loads in the time of a read."""
+    `Unit` is made when asked for, and a document's text is read from the store when a question
+    needs it (the last `TEXTS_KEPT` stay in memory): a corpus of 10,000 articles and 150,000
+    sentences loads without reading them."""
+
+    TEXTS_KEPT = 512
 
     def __init__(self, store: VectorStore, catalogue_dir: Path | None = None) -> None:
         self.store = store
-        self.docs: dict[str, StoredDoc] = store.docs()
+        self.docs: dict[str, StoredDoc] = store.docs(texts=False)  # texts are read when a question needs them
+        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._texts_lock = threading.Lock()
+        self._sizes: dict[str, int] | None = None
         cat = load_or_build(store, self.docs, catalogue_dir)
         self._doc_ids = cat.doc_ids
         self._position = {d: p for p, d in enumerate(cat.doc_ids)}
@@ -128,9 +142,46 @@ class Corpus:
         """Returns every chunk as (document id, ordinal, start, end), in order."""
         return [(self._doc_ids[p], o, s, e) for p, o, s, e in self._chunks.tolist()]
 
+    def read_texts(self, doc_ids: Collection[str]) -> None:
+        """Reads the texts of these documents that are not in memory, in one call to the store."""
+        with self._texts_lock:
+            missing = [d for d in dict.fromkeys(doc_ids) if d not in self._texts]
+        got = self.store.texts(missing) if missing else {}
+        for d, text in list(got.items()):  # a text is used only as it was when the units were read
+            if d not in self.docs or hashlib.sha256(text.encode("utf-8")).hexdigest() != self.docs[d].sha:
+                del got[d]
+        with self._texts_lock:
+            for d in doc_ids:
+                if d in got:
+                    self._texts[d] = got[d]
+                if d in self._texts:
+                    self._texts.move_to_end(d)
+            while len(self._texts) > self.TEXTS_KEPT:
+                self._texts.popitem(last=False)
+
+    def doc_text(self, doc_id: str) -> str:
+        """Returns a document's text as it was when the corpus was read (StaleCorpus, a KeyError, when
+        the document was removed or changed since, or was never there)."""
+        with self._texts_lock:
+            text = self._texts.get(doc_id)
+        if text is None:
+            self.read_texts([doc_id])
+            with self._texts_lock:
+                text = self._texts.get(doc_id)
+        if text is None:
+            raise StaleCorpus(f"document {doc_id!r} is not in the index as it was read (removed or changed since)")
+        return text
+
+    def sizes(self) -> dict[str, int]:
+        """Returns each document's size in UTF-8 bytes (read once per corpus)."""
+        if self._sizes is None:
+            ids = sorted(self.docs)
+            self._sizes = {d: len(t.encode("utf-8")) for d, t in self.store.texts(ids).items()}
+        return self._sizes
+
     def text(self, unit: Unit) -> str:
         """Returns the unit's exact text, sliced from its document."""
-        return self.docs[unit.doc_id].text[unit.start : unit.end]
+        return self.doc_text(unit.doc_id)[unit.start : unit.end]
 
     def neighbours(self, unit: Unit, before: int = 1, after: int = 1) -> list[Unit]:
         """Returns the units around `unit` in its document, in order, itself included."""

@@ -107,3 +107,19 @@ def test_units_and_chunks_are_found_by_their_store_ids(tmp_path: Path, seeds_cop
     assert [u.ordinal for u in corpus.doc_units(some)] == list(range(len(corpus.doc_units(some))))
     assert corpus.by_id("nosuch:unit:0") is None and corpus.by_id(f"{some}:unit:99999") is None and corpus.chunk("x") is None
     assert corpus.doc_units("nosuch") == [] and corpus.at(some, -1) is None
+
+
+def test_document_texts_are_read_when_a_question_needs_them(tmp_path: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = StoreConfig(tmp_path / "idx")
+    build_index(config, EMB, [seeds_copy])
+    corpus = Corpus(VectorStore(config), tmp_path / "cat")
+    assert corpus.docs and all(d.text is None for d in corpus.docs.values())  # nothing read at start-up
+    monkeypatch.setattr(Corpus, "TEXTS_KEPT", 2)
+    for path in sorted(seeds_copy.glob("*.txt")):
+        assert corpus.doc_text(path.stem) == path.read_bytes().decode("utf-8")
+    assert len(corpus._texts) == 2  # the two read last
+    unit = corpus.unit(0)
+    assert corpus.text(unit) == (seeds_copy / f"{unit.doc_id}.txt").read_bytes().decode("utf-8")[unit.start : unit.end]
+    assert corpus.sizes() == {p.stem: len(p.read_bytes()) for p in seeds_copy.glob("*.txt")}
+    with pytest.raises(KeyError):
+        corpus.doc_text("nosuch")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from index.build import build_index
 from qa.decide import Calibration
 from qa.engine import Engine
 from qa.llm import LLMError, register_llm
@@ -95,7 +96,7 @@ def _engine(tmp_path: Path, articles: dict[str, str], answers: dict[str, float])
 
 def _check_quotes(engine: Engine, answer) -> None:  # type: ignore[no-untyped-def]
     for q in list(answer.quotes) + list(answer.nearest):
-        text = engine.corpus.docs[q.doc_id].text
+        text = engine.corpus.doc_text(q.doc_id)
         assert text[q.start : q.end] == q.text
         if q.answer_start is not None:
             assert q.start <= q.answer_start < q.answer_end <= q.end  # type: ignore[operator]
@@ -107,7 +108,7 @@ def test_the_best_span_answers_and_its_sentence_is_the_quote_with_the_span_marke
     assert not a.abstained and a.text == "2 million euros [1]."
     q = a.quotes[0]
     assert q.doc_id == "bridge_b" and q.text == "Repairs will cost 2 million euros."
-    doc = engine.corpus.docs["bridge_b"].text
+    doc = engine.corpus.doc_text("bridge_b")
     assert doc[q.answer_start : q.answer_end] == "2 million euros"  # type: ignore[misc]
     _check_quotes(engine, a)
 
@@ -206,7 +207,7 @@ def test_a_verified_model_answer_agreeing_with_the_reader_is_shown(tmp_path: Pat
     a = engine.answer("How much will the repairs cost?", llm="scripted")
     assert a.mode == "llm" and a.text == "2 million euros [1]."
     assert ScriptedLLM.seen[0].find("Repairs will cost 2 million euros.") >= 0  # the answer's passage is [1]
-    doc = engine.corpus.docs[a.quotes[0].doc_id].text
+    doc = engine.corpus.doc_text(a.quotes[0].doc_id)
     assert doc[a.quotes[0].answer_start : a.quotes[0].answer_end] == "2 million euros"  # type: ignore[misc]
 
 
@@ -262,7 +263,7 @@ def test_a_question_that_names_an_article_is_answered_from_it_alone(tmp_path: Pa
 
 
 def test_the_seeds_go_only_into_an_index_that_was_never_set_up(tmp_path: Path) -> None:
-    from index.build import build_index, remove_document
+    from index.build import remove_document
     from index.embed import get_embedder
 
     mine = tmp_path / "mine"
@@ -307,4 +308,17 @@ def test_a_date_that_shares_no_part_with_the_answer_is_neither_agreement_nor_a_s
     a = engine.answer("When did the Vell Bridge reopen?")
     assert a.conflicts and [s.value for s in a.conflicts[0].sides] == ["19 June", "3 May"]
     assert "c" not in {q.doc_id for q in a.quotes}
+    _check_quotes(engine, a)
+
+
+def test_an_article_changed_by_another_process_is_read_again_before_it_is_quoted(tmp_path: Path) -> None:
+    """Texts are read lazily: one that changed since the corpus was read is never sliced by the old offsets."""
+    engine = _engine(tmp_path, ARTICLES, {"2 million euros": 6.0, "3 million euros": 6.0})
+    assert engine.corpus.docs  # the corpus is read; bridge_b's text is not yet
+    changed = "Regional report\n\nAfter a long survey, engineers now say that the repairs will cost 3 million euros.\n"
+    (engine.settings.seeds_dir / "bridge_b.txt").write_text(changed)
+    build_index(engine.settings.store_config(), engine.embedder, [engine.settings.seeds_dir])  # as `qa index` in a terminal
+    a = engine.answer("How much will the repairs cost?")
+    assert not a.abstained and a.text == "3 million euros [1]."
+    assert a.quotes[0].text == "After a long survey, engineers now say that the repairs will cost 3 million euros."
     _check_quotes(engine, a)

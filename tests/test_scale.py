@@ -208,4 +208,4 @@ def test_instructions_inside_a_document_are_quoted_never_obeyed(backend: str, tm
     own = dirty.answer("What does the breaking update say about the mosque?")
     assert "[" in own.text or own.abstained
     for quote in own.quotes:
-        assert dirty.corpus.docs[quote.doc_id].text[quote.start : quote.end] == quote.text
+        assert dirty.corpus.doc_text(quote.doc_id)[quote.start : quote.end] == quote.text

@@ -73,8 +73,9 @@ class Session:
 
     def documents(self) -> list[list[Any]]:
         """Returns one row per indexed document: id, title, units, bytes."""
-        docs = self.engine.corpus.docs
-        return [[d.doc_id, d.title, d.date, d.n_units, len(d.text.encode("utf-8"))] for d in sorted(docs.values(), key=lambda d: d.doc_id)]
+        corpus = self.engine.corpus
+        sizes = corpus.sizes()
+        return [[d.doc_id, d.title, d.date, d.n_units, sizes.get(d.doc_id, 0)] for d in sorted(corpus.docs.values(), key=lambda d: d.doc_id)]
 
     def doc_choices(self) -> list[tuple[str, str]]:
         """Returns the documents as (label, id) choices: the title, then the id."""
@@ -158,7 +159,7 @@ class Session:
             return render.error_html(f"document {doc_id} is no longer indexed")
         spans = [(q.start, q.end, i) for i, q in enumerate(a.quotes, 1) if q.doc_id == doc_id]
         answers = [(q.answer_start, q.answer_end) for q in a.quotes if q.doc_id == doc_id and q.answer_start is not None and q.answer_end is not None]
-        return render.viewer_html(doc.title, doc_id, doc.text, spans, n, answers, doc.pages)
+        return render.viewer_html(doc.title, doc_id, self.engine.corpus.doc_text(doc_id), spans, n, answers, doc.pages)
 
 
 def upload_and_forget(session: Session, paths: list[str]) -> str:
