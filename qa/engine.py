@@ -12,13 +12,14 @@ from dataclasses import replace
 
 from index.build import build_index, was_set_up
 from index.catalogue import FOLDER as CATALOGUE
+from index.corpus import Corpus, StaleCorpus
 from index.embed import Embedder, get_embedder
 from index.store import VectorStore
 from qa import quote, verify
 from qa.decide import Calibration, Decision, Reading, decide, same_value
 from qa.llm import LLMS, LLMError, get_llm
 from qa.read import ExtractiveReader, Reader, Window, text_of, windows
-from qa.retrieve import Corpus, Hit, StaleCorpus, search
+from qa.retrieve import Hit, search
 from qa.settings import Settings, go_offline
 from qa.types import Answer, Conflict, ConflictSide, Quote
 

@@ -3,9 +3,9 @@ the quotes themselves, whole sentences sliced from the stored text by offsets.""
 
 from __future__ import annotations
 
+from index.corpus import Corpus, Unit
 from index.pdf import page_of
 from qa.decide import Decision, Reading
-from qa.retrieve import Corpus, Unit
 from qa.types import Quote
 
 NOT_IN_SOURCES = "Not in the sources: the indexed articles do not answer this question."

@@ -28,8 +28,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from index.corpus import Corpus
 from index.encoder import OnnxEncoder, batch, check_file
-from qa.retrieve import Corpus, Hit
+from qa.retrieve import Hit
 from qa.settings import PROJECT_ROOT
 
 MODEL_DIR = PROJECT_ROOT / "reader" / "model"

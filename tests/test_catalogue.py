@@ -9,9 +9,9 @@ import pytest
 
 from index import catalogue
 from index.build import build_index, remove_document
+from index.corpus import Corpus
 from index.embed import HashingEmbedder
 from index.store import StoreConfig, VectorStore
-from qa.retrieve import Corpus
 
 EMB = HashingEmbedder()
 QUESTIONS = ["How many civilians remain in the city?", "When did the offensive begin?", "Who leads the Iraqi forces?"]

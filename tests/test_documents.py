@@ -146,10 +146,10 @@ def _pdf(path: Path, pages: list[list[str]], title: str | None = None, encrypt: 
 
 def test_a_pdf_gives_its_text_layer_with_pages_and_a_quote_from_page_2_says_page_2(tmp_path: Path) -> None:
     from index.build import build_index
+    from index.corpus import Corpus
     from index.embed import HashingEmbedder
     from index.store import StoreConfig, VectorStore
     from qa.quote import quote
-    from qa.retrieve import Corpus
     from qa.types import Answer
 
     _pdf(tmp_path / "bridge.pdf", [
