@@ -89,7 +89,11 @@ class Engine:
         """Returns the `k` passages hybrid retrieval ranks best for `question`, best first: only the
         named article's when the question names one, as `answer` reads them."""
         q, _ = self.read_question(question)
-        return [self._quote(h.unit.doc_id, h.unit.start, h.unit.end) for h in self.hits(q, k)[0][:k]]
+        try:
+            return [self._quote(h.unit.doc_id, h.unit.start, h.unit.end) for h in self.hits(q, k)[0][:k]]
+        except StaleCorpus:  # a document changed or was removed by another process since the index was read
+            self.reload()
+            return [self._quote(h.unit.doc_id, h.unit.start, h.unit.end) for h in self.hits(q, k)[0][:k]]
 
     def read_question(self, question: str) -> tuple[str, list[str]]:
         """Returns the question with whitespace collapsed and cut at a word boundary to the length

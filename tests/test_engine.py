@@ -322,3 +322,13 @@ def test_an_article_changed_by_another_process_is_read_again_before_it_is_quoted
     assert not a.abstained and a.text == "3 million euros [1]."
     assert a.quotes[0].text == "After a long survey, engineers now say that the repairs will cost 3 million euros."
     _check_quotes(engine, a)
+
+
+def test_search_reads_the_index_again_when_an_article_changed_since(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, ARTICLES, {})
+    assert engine.corpus.docs
+    (engine.settings.seeds_dir / "market.txt").write_text("Market day\n\nThe fish market now opens at seven every Friday morning.\n")
+    build_index(engine.settings.store_config(), engine.embedder, [engine.settings.seeds_dir])
+    found = [q for q in engine.passages("When does the fish market open?", k=3) if q.doc_id == "market"]
+    assert found and found[0].text == "The fish market now opens at seven every Friday morning."
+    assert engine.corpus.doc_text("market")[found[0].start : found[0].end] == found[0].text
