@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from index.build import build_index, was_set_up
 from index.catalogue import FOLDER as CATALOGUE
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 
 HITS_PER_WINDOW = 2  # sentences retrieved per window read (neighbouring hits merge into one window)
 UNDATED = "9999"  # sorts after every ISO date
+T = TypeVar("T")
 
 
 class Engine:
@@ -89,11 +92,16 @@ class Engine:
         """Returns the `k` passages hybrid retrieval ranks best for `question`, best first: only the
         named article's when the question names one, as `answer` reads them."""
         q, _ = self.read_question(question)
+        return self._current(lambda: [self._quote(h.unit.doc_id, h.unit.start, h.unit.end) for h in self.hits(q, k)[0][:k]])
+
+    def _current(self, read: Callable[[], T]) -> T:
+        """Returns `read()`, run again over the index read anew when a document it quotes was changed or
+        removed by another process since the corpus was read."""
         try:
-            return [self._quote(h.unit.doc_id, h.unit.start, h.unit.end) for h in self.hits(q, k)[0][:k]]
-        except StaleCorpus:  # a document changed or was removed by another process since the index was read
+            return read()
+        except StaleCorpus:
             self.reload()
-            return [self._quote(h.unit.doc_id, h.unit.start, h.unit.end) for h in self.hits(q, k)[0][:k]]
+            return read()
 
     def read_question(self, question: str) -> tuple[str, list[str]]:
         """Returns the question with whitespace collapsed and cut at a word boundary to the length
@@ -149,11 +157,7 @@ class Engine:
         if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= 20):
             raise ValueError(f"top_k must be a whole number from 1 to 20, not {top_k!r}")
         k = top_k or self.settings.top_k
-        try:
-            return self._answer(question, q, notes, backend, k)
-        except StaleCorpus:  # another process changed or removed a document since the index was read
-            self.reload()
-            return self._answer(question, q, list(notes), backend, k)
+        return self._current(lambda: self._answer(question, q, notes, backend, k))
 
     def _answer(self, question: str, q: str, notes: list[str], backend: str, k: int) -> Answer:
         corpus = self.corpus
