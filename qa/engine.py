@@ -213,11 +213,9 @@ class Engine:
             return replace(result, notes=(*notes, "the model gave no answer; the reader's answer is shown"))
         issues = verify.problems(raw, evidence)
         found = verify.locate(raw, evidence)
-        if not issues and found is None:
-            issues = ["its answer phrase is not verbatim in a passage it cites"]
-        if issues:
+        if issues or found is None:
             return replace(result, notes=(*notes, f"model answer {raw!r} rejected: {'; '.join(issues)}; the reader's answer is shown"))
-        n, start, end = found  # type: ignore[misc]
+        n, start, end = found
         phrase = evidence[n - 1][start:end]
         if not same_value(phrase, best.text):
             return replace(

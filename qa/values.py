@@ -1,14 +1,12 @@
-"""The values (numbers, dates, names) a text states, normalised for comparing them.
+"""The values (numbers, dates) a text states, normalised for comparing them.
 
-Pure functions over strings: conflict detection and answer verification are built on them.
+Pure functions over strings: conflict detection is built on them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from index.keyword import STOPWORDS
 
 MONTHS = {
     m: i + 1
@@ -31,7 +29,7 @@ SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_0
 class Value:
     """A value stated in a text, with its offsets in that text."""
 
-    kind: str  # "number", "date" or "name"
+    kind: str  # "number" or "date"
     text: str
     start: int
     end: int
@@ -195,66 +193,3 @@ def numbers_agree(a: str, b: str) -> bool:
     if ba is None or bb is None:
         return False
     return (ba[0] <= bb[0] <= bb[1] <= ba[1]) or (bb[0] <= ba[0] <= ba[1] <= bb[1])
-
-
-# ---------------------------------------------------------------------------- names
-_CONNECT = {"al", "el", "bin", "ibn", "de", "of", "the", "and", "for"}
-_NOT_NAMES = {m.capitalize() for m in MONTHS} | {w.capitalize() for w in WEEKDAYS} | {
-    "The", "A", "An", "In", "On", "At", "As", "But", "And", "For", "It", "Its", "This", "That", "These",
-    "Those", "He", "She", "They", "We", "I", "If", "While", "When", "Since", "After", "Before", "Only",
-    "Some", "Meanwhile", "However", "Should", "What", "Speaking", "Last", "First",
-}
-_COMMON_STARTS = {"about", "nearly", "almost", "around", "roughly", "approximately", "over", "under", "between",
-                  "since", "yes", "according", "more", "less", "fewer", "only", "just", "also", "all", "none", "both"}
-_TITLES = {"Col", "Gen", "Brig", "Lt", "Dr", "Mr", "Mrs", "Ms", "Maj", "Capt", "Sgt", "St", "Prof", "Gov", "Sen"}
-
-
-def _name_part(word: str) -> bool:
-    return word[0].isupper() or (word[:3].lower() in ("al-", "el-") and len(word) > 3 and word[3].isupper())
-_TOKEN = re.compile(r"[A-Za-z][\w’'.-]*[\w]|[A-Za-z]")
-
-
-def names(text: str) -> list[Value]:
-    """Returns runs of capitalised words (proper names) in `text`, keyed lower-case."""
-    toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
-    out: list[Value] = []
-    i = 0
-    while i < len(toks):
-        s, e, w = toks[i]
-        if w.lower() in ("al", "el") and i + 1 < len(toks) and toks[i + 1][2][0].isupper():
-            pass  # "al Jamhouri"
-        elif not _name_part(w) or w in _NOT_NAMES:
-            i += 1
-            continue
-        j = i
-        end = e
-        while j + 1 < len(toks):
-            ns, ne, nw = toks[j + 1]
-            gap = text[end:ns]
-            title_dot = gap.startswith(".") and toks[j][2] in _TITLES
-            if (ns - end > 1 and not title_dot) or re.search(r"[,;:()“”\"]", gap):
-                break
-            if _name_part(nw) or (nw.lower() in _CONNECT and j + 2 < len(toks) and toks[j + 2][2][0].isupper()):
-                j += 1
-                end = ne
-            else:
-                break
-        phrase = text[s:end]
-        at_start = not text[:s].strip() or text[:s].rstrip()[-1] in ".!?:;\"“”'"
-        if j == i and at_start and (w.lower() in STOPWORDS or w.lower() in _COMMON_STARTS):
-            i = j + 1
-            continue  # "About 2 million": a capitalised first word, not a name
-        if phrase.split()[-1].lower() not in _CONNECT:
-            out.append(Value("name", phrase, s, end, phrase.lower()))
-        i = j + 1
-    return out
-
-
-def name_words(text: str) -> set[str]:
-    """Returns the lower-cased words of every proper name in `text`."""
-    words: set[str] = set()
-    for v in names(text):
-        for w in re.findall(r"[A-Za-z]+", v.text):
-            if w.lower() not in _CONNECT and len(w) > 1:
-                words.add(w.lower())
-    return words
