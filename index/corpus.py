@@ -146,10 +146,9 @@ class Corpus:
         return text
 
     def sizes(self) -> dict[str, int]:
-        """Returns each document's size in UTF-8 bytes (read once per corpus)."""
+        """Returns each document's size in UTF-8 bytes (`VectorStore.sizes`, once per corpus)."""
         if self._sizes is None:
-            ids = sorted(self.docs)
-            self._sizes = {d: len(t.encode("utf-8")) for d, t in self.store.texts(ids).items()}
+            self._sizes = self.store.sizes(self.docs)
         return self._sizes
 
     def text(self, unit: Unit) -> str:

@@ -57,6 +57,7 @@ class StoredDoc:
     pages: tuple[int, ...] = ()  # a PDF's page starts in `text`
     date: str = ""  # publication date (ISO) where known
     author: str = ""
+    size: int | None = None  # the text's length in UTF-8 bytes (None for a document indexed before it was kept)
 
 
 def _client(config: StoreConfig) -> Any:
@@ -156,7 +157,7 @@ class VectorStore:
         if not records:
             return
         metas = [{"title": d.title, "sha": d.sha, "source": d.source, "n_units": n, "splitting": SPLITTING, "embedder": embedder,
-                  "pages": json.dumps(d.pages), "date": d.date, "author": d.author} for d, n, _ in records]
+                  "pages": json.dumps(d.pages), "date": d.date, "author": d.author, "size": len(d.text.encode("utf-8"))} for d, n, _ in records]
         vecs = np.stack([v for _, _, v in records])
         self._upsert("doc", [d.doc_id for d, _, _ in records], vecs, [d.text for d, _, _ in records], metas)
 
@@ -190,7 +191,7 @@ class VectorStore:
             m = row["metadatas"]
             out[row["id"]] = StoredDoc(
                 row["id"], m["title"], m["sha"], m.get("source", ""), int(m["n_units"]), row.get("documents"), m.get("splitting", ""),
-                m.get("embedder", ""), tuple(json.loads(m.get("pages") or "[]")), m.get("date", ""), m.get("author", ""),
+                m.get("embedder", ""), tuple(json.loads(m.get("pages") or "[]")), m.get("date", ""), m.get("author", ""), m.get("size"),
             )
         return out
 
@@ -201,6 +202,12 @@ class VectorStore:
             got = self._cols["doc"].get(ids=doc_ids[i : i + 1000], include=["documents"])
             out.update(zip(got["ids"], got["documents"], strict=True))
         return out
+
+    def sizes(self, docs: dict[str, StoredDoc]) -> dict[str, int]:
+        """Returns each document's size in UTF-8 bytes: from its record, or from its text for a document indexed
+        before sizes were kept."""
+        out = {d: doc.size for d, doc in docs.items() if doc.size is not None}
+        return out | {d: len(t.encode("utf-8")) for d, t in self.texts(sorted(set(docs) - set(out))).items()}
 
     def doc_versions(self) -> dict[str, str]:
         """Returns the content hash of every committed document by id (no texts: cheap to poll)."""

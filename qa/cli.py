@@ -151,11 +151,13 @@ def cmd_docs(args: argparse.Namespace) -> int:
     settings = _settings(args)
     config = settings.store_config()
     if args.action == "list":
-        docs = VectorStore(config).docs()
+        store = VectorStore(config)
+        docs = store.docs(texts=False)
+        sizes = store.sizes(docs)
         if not docs:
             print(f"no documents indexed in {config.describe()} (run: qa index)")
         for d in sorted(docs.values(), key=lambda d: d.doc_id):
-            print(f"{d.doc_id}\t{d.date or '-'}\t{d.n_units} units\t{len((d.text or '').encode('utf-8'))} bytes\t{_shown(d.title)}")
+            print(f"{d.doc_id}\t{d.date or '-'}\t{d.n_units} units\t{sizes.get(d.doc_id, 0)} bytes\t{_shown(d.title)}")
         return 0
     try:
         remove_document(config, args.doc_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -123,3 +124,19 @@ def test_document_texts_are_read_when_a_question_needs_them(tmp_path: Path, seed
     assert corpus.sizes() == {p.stem: len(p.read_bytes()) for p in seeds_copy.glob("*.txt")}
     with pytest.raises(KeyError):
         corpus.doc_text("nosuch")
+
+
+def test_sizes_come_from_the_records_and_from_the_text_only_for_older_records(tmp_path: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = StoreConfig(tmp_path / "idx")
+    build_index(config, EMB, [seeds_copy])
+    store = VectorStore(config)
+    files = {p.stem: len(p.read_bytes()) for p in seeds_copy.glob("*.txt")}
+    docs = store.docs(texts=False)
+    assert {d: doc.size for d, doc in docs.items()} == files  # kept in each record at indexing
+    read: list[list[str]] = []
+    texts = VectorStore.texts
+    monkeypatch.setattr(VectorStore, "texts", lambda self, ids: read.append(list(ids)) or texts(self, ids))
+    assert store.sizes(docs) == files and read == [[]]  # no text read
+    older = sorted(docs)[0]
+    docs[older] = replace(docs[older], size=None)  # a record written before sizes were kept
+    assert store.sizes(docs) == files and read[-1] == [older]
