@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index import catalogue
 from index.chunking import SPLITTING, Span, retrieval_chunks, sentence_units
 from index.documents import DEFAULT_MAX_BYTES, Document, Skipped, load_documents
 from index.embed import Embedder
@@ -206,6 +207,7 @@ def build_index(
                 if old.doc_id not in present and old.doc_id not in report.removed and any(src.startswith(f) for f in folders):
                     store.delete_doc(old.doc_id)
                     report.removed.append(old.doc_id)
+        catalogue.prepare(store, config.path / catalogue.FOLDER)
     log.info("index: %s", report.summary())
     return report
 
@@ -221,3 +223,4 @@ def remove_document(config: StoreConfig, doc_id: str) -> None:
         if doc_id not in store.docs():
             raise KeyError(f"no indexed document with id {doc_id!r} (see: qa docs list)")
         store.delete_doc(doc_id)
+        catalogue.prepare(store, config.path / catalogue.FOLDER)

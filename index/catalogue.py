@@ -5,7 +5,8 @@ An answering process loads it (memory-mapped arrays) instead of rebuilding it fr
 10,000 articles the rebuild costs seconds and gigabytes. The key hashes every document's id,
 content hash and splitting with the keyword index's version, so a corpus that changed (a document
 added, changed or removed, here or by another process on a shared Chroma server) gets a new
-catalogue, built once by the first process that needs it; older ones are then deleted. A catalogue
+catalogue, built by the indexing run that changed it (or else by the first process that needs it);
+older ones are then deleted. A catalogue
 is written into a temporary folder renamed into place: a reader never sees half of one.
 """
 
@@ -98,6 +99,15 @@ def _load(here: Path, doc_ids: list[str]) -> Catalogue:
         raise ValueError("its documents differ from the store's")
     units, chunks = (np.load(here / f"{name}.npy", mmap_mode="r") for name in ("units", "chunks"))
     return Catalogue(saved, units, chunks, KeywordIndex.load(here))
+
+
+def prepare(store: VectorStore, folder: Path) -> None:
+    """Builds and saves the catalogue of the store's documents unless it is saved already: indexing calls it,
+    so that the first question after `qa index` loads it (at 10,000 articles building takes about 10 s)."""
+    docs = store.docs(texts=False)
+    key = key_of(docs)
+    if not (folder / key).is_dir():
+        _save(build(store, docs), folder, key)
 
 
 def load_or_build(store: VectorStore, docs: Mapping[str, StoredDoc], folder: Path | None) -> Catalogue:

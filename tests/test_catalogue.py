@@ -45,9 +45,9 @@ def test_a_saved_catalogue_gives_the_corpus_a_fresh_build_gives(tmp_path: Path, 
     config = StoreConfig(tmp_path / "idx")
     build_index(config, EMB, [seeds_copy])
     fresh = Corpus(VectorStore(config))
-    first = Corpus(VectorStore(config), tmp_path / "cat")
-    loaded = Corpus(VectorStore(config), tmp_path / "cat")
-    assert builds == [5, 5]  # the unsaved corpus and the first saved one; the second was loaded
+    first = Corpus(VectorStore(config), config.path / catalogue.FOLDER)
+    loaded = Corpus(VectorStore(config), config.path / catalogue.FOLDER)
+    assert builds == [5, 5]  # the one indexing saved and the unsaved corpus; both saved ones were loaded
     assert fresh.size > 100 and len(fresh.chunk_rows()) > 10
     assert _view(fresh) == _view(first) == _view(loaded)
     assert isinstance(loaded.keyword.idf, np.memmap)
@@ -56,8 +56,10 @@ def test_a_saved_catalogue_gives_the_corpus_a_fresh_build_gives(tmp_path: Path, 
 def test_the_catalogue_is_rebuilt_when_a_document_is_added_changed_or_removed(
     tmp_path: Path, seeds_copy: Path, builds: list[int]
 ) -> None:
-    config, folder = StoreConfig(tmp_path / "idx"), tmp_path / "cat"
+    config = StoreConfig(tmp_path / "idx")
+    folder = config.path / catalogue.FOLDER  # indexing builds it; an answering process loads it
     build_index(config, EMB, [seeds_copy])
+    assert builds == [5] and (folder / catalogue.key_of(VectorStore(config).docs())).is_dir()  # before any question
     Corpus(VectorStore(config), folder)
     (seeds_copy / "extra.txt").write_text("The Vell Bridge opened in 1921.\n\nIt carries 4,000 cars a day.\n", encoding="utf-8")
     build_index(config, EMB, [seeds_copy])
@@ -78,7 +80,8 @@ def test_the_catalogue_is_rebuilt_when_a_document_is_added_changed_or_removed(
 def test_a_damaged_catalogue_is_rebuilt_with_a_warning(
     tmp_path: Path, seeds_copy: Path, builds: list[int], caplog: pytest.LogCaptureFixture
 ) -> None:
-    config, folder = StoreConfig(tmp_path / "idx"), tmp_path / "cat"
+    config = StoreConfig(tmp_path / "idx")
+    folder = config.path / catalogue.FOLDER
     build_index(config, EMB, [seeds_copy])
     before = _view(Corpus(VectorStore(config), folder))
     saved = next(folder.iterdir())
