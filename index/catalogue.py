@@ -6,8 +6,8 @@ An answering process loads it (memory-mapped arrays) instead of rebuilding it fr
 content hash and splitting with the keyword index's version, so a corpus that changed (a document
 added, changed or removed, here or by another process on a shared Chroma server) gets a new
 catalogue, built by the indexing run that changed it (or else by the first process that needs it);
-older ones are then deleted. A catalogue
-is written into a temporary folder renamed into place: a reader never sees half of one.
+older ones are then deleted. A catalogue is written into a temporary folder renamed into place: a
+reader never sees half of one.
 """
 
 from __future__ import annotations

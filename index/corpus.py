@@ -71,17 +71,19 @@ class Corpus:
         doc_id = self._doc_ids[p]
         return Unit(f"{doc_id}:unit:{o}", doc_id, o, s, e)
 
-    def _row(self, doc_id: str, ordinal: int) -> int | None:
+    def _row(self, rows: np.ndarray, first: np.ndarray, doc_id: str, ordinal: int) -> int | None:
+        """Returns the row of `rows` (units or chunks, with their per-document starts `first`) holding
+        a document's span `ordinal`, or None."""
         p = self._position.get(doc_id)
         if p is None:
             return None
-        a, b = int(self._first[p]), int(self._first[p + 1])
-        row = a + int(np.searchsorted(self._units[a:b, 1], ordinal))
-        return row if row < b and int(self._units[row, 1]) == ordinal else None
+        a, b = int(first[p]), int(first[p + 1])
+        row = a + int(np.searchsorted(rows[a:b, 1], ordinal))
+        return row if row < b and int(rows[row, 1]) == ordinal else None
 
     def at(self, doc_id: str, ordinal: int) -> Unit | None:
         """Returns unit `ordinal` of a document, or None."""
-        row = self._row(doc_id, ordinal)
+        row = self._row(self._units, self._first, doc_id, ordinal)
         return None if row is None else self.unit(row)
 
     def by_id(self, unit_id: str) -> Unit | None:
@@ -102,14 +104,8 @@ class Corpus:
     def chunk(self, chunk_id: str) -> tuple[str, int, int] | None:
         """Returns (document id, start, end) of the chunk stored under a vector-store id, or None."""
         doc_id, sep, ordinal = chunk_id.rpartition(":chunk:")
-        p = self._position.get(doc_id)
-        if not sep or not ordinal.isdigit() or p is None:
-            return None
-        a, b = int(self._first_chunk[p]), int(self._first_chunk[p + 1])
-        row = a + int(np.searchsorted(self._chunks[a:b, 1], int(ordinal)))
-        if row >= b or int(self._chunks[row, 1]) != int(ordinal):
-            return None
-        return doc_id, int(self._chunks[row, 2]), int(self._chunks[row, 3])
+        row = self._row(self._chunks, self._first_chunk, doc_id, int(ordinal)) if sep and ordinal.isdigit() else None
+        return None if row is None else (doc_id, int(self._chunks[row, 2]), int(self._chunks[row, 3]))
 
     def chunk_rows(self) -> list[tuple[str, int, int, int]]:
         """Returns every chunk as (document id, ordinal, start, end), in order."""
