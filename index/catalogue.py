@@ -18,6 +18,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from index.store import StoredDoc, VectorStore
 
 log = logging.getLogger(__name__)
 FOLDER = "catalogue"
+ABANDONED_SECONDS = 3600  # a `.building-*` folder this old belongs to a save that was killed (a save takes seconds)
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,8 @@ def _save(cat: Catalogue, folder: Path, key: str) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
         if not (folder / key).is_dir():  # another process that built the same catalogue won the rename
             raise
-    for old in folder.iterdir():
-        if old.name != key and not old.name.startswith("."):
+    for old in folder.iterdir():  # older catalogues, and the half-written ones of a process killed while saving
+        if old.name != key and (not old.name.startswith(".") or time.time() - old.stat().st_mtime > ABANDONED_SECONDS):
             shutil.rmtree(old, ignore_errors=True)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -75,6 +77,21 @@ def test_the_catalogue_is_rebuilt_when_a_document_is_added_changed_or_removed(
     Corpus(VectorStore(config), folder)  # unchanged: loaded
     assert builds == [5, 6, 6, 5]
     assert [p.name for p in folder.iterdir()] == [catalogue.key_of(VectorStore(config).docs())]  # older ones deleted
+
+
+def test_a_save_killed_half_way_is_cleaned_up_once_abandoned(tmp_path: Path, seeds_copy: Path) -> None:
+    config = StoreConfig(tmp_path / "idx")
+    folder = config.path / catalogue.FOLDER
+    build_index(config, EMB, [seeds_copy])
+    killed, running = folder / ".building-killed", folder / ".building-running"  # as a save leaves them
+    for half in (killed, running):
+        half.mkdir()
+        (half / "units.npy").write_bytes(b"half")
+    old = time.time() - catalogue.ABANDONED_SECONDS - 60
+    os.utime(killed, (old, old))
+    (seeds_copy / "extra.txt").write_text("The Vell Bridge opened in 1921.\n", encoding="utf-8")
+    build_index(config, EMB, [seeds_copy])  # saves a new catalogue
+    assert sorted(p.name for p in folder.iterdir()) == [".building-running", catalogue.key_of(VectorStore(config).docs())]
 
 
 def test_a_damaged_catalogue_is_rebuilt_with_a_warning(
