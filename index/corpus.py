@@ -46,6 +46,7 @@ class Corpus:
 
     def __init__(self, store: VectorStore, catalogue_dir: Path | None = None) -> None:
         self.store = store
+        store.warm_up()  # the store's nearest-neighbour indexes load while the records and the catalogue do
         self.docs: dict[str, StoredDoc] = store.docs(texts=False)  # texts are read when a question needs them
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._texts_lock = threading.Lock()

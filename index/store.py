@@ -10,8 +10,10 @@ Three collections, all with deterministic ids and cosine distance:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,6 +228,22 @@ class VectorStore:
     def count(self, kind: str) -> int:
         """Returns how many records the collection of `kind` ("doc", "unit", "chunk") holds."""
         return int(self._cols[kind].count())
+
+    def warm_up(self, kinds: Sequence[str] = ("unit", "chunk")) -> threading.Thread:
+        """Starts loading the collections' nearest-neighbour indexes in the background (a first query loads
+        them: about a second at 10,000 articles), so that they load while the caller reads the rest of the
+        corpus; a failure is left for the first real query to report."""
+
+        def load() -> None:
+            for kind in kinds:
+                with contextlib.suppress(Exception):
+                    one = self._cols[kind].get(limit=1, include=["embeddings"])["embeddings"]
+                    if len(one):
+                        self.query(kind, np.asarray(one[0], dtype=np.float32), 1)
+
+        thread = threading.Thread(target=load, name="store-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     def query(self, kind: str, vec: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Returns up to `k` (id, cosine similarity) pairs nearest to `vec`, best first."""

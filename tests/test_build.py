@@ -161,3 +161,23 @@ def test_a_second_indexer_waits_or_is_refused(tmp_path: Path) -> None:
 def test_hashing_fake_tells_texts_apart() -> None:
     v = EMB.embed(["the mosque is 850 years old", "the mosque is 850 years old", "snipers remained the resistance"])
     assert np.allclose(v[0], v[1]) and float(v[0] @ v[2]) < 0.5
+
+
+def test_warming_up_queries_each_collection_with_a_stored_vector(tmp_path: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = StoreConfig(tmp_path / "idx")
+    build_index(config, EMB, [seeds_copy])
+    store = VectorStore(config)
+    real, seen = store.query, []
+
+    def query(kind: str, vec: np.ndarray, k: int) -> list[tuple[str, float]]:
+        found = real(kind, vec, k)  # raises (and the warm-up swallows it) for a vector of the wrong size
+        seen.append((kind, len(found), abs(found[0][1] - 1.0) < 1e-4))  # its nearest record is the one it came from
+        return found
+
+    monkeypatch.setattr(store, "query", query)
+    store.warm_up().join(timeout=60)
+    assert seen == [("unit", 1, True), ("chunk", 1, True)]
+    empty = VectorStore(StoreConfig(tmp_path / "empty"))
+    monkeypatch.setattr(empty, "query", query)
+    empty.warm_up().join(timeout=60)
+    assert len(seen) == 2  # nothing stored: nothing to load
