@@ -220,7 +220,7 @@ def remove_document(config: StoreConfig, doc_id: str) -> None:
     """Removes one document by id; raises KeyError when it is not indexed."""
     with index_lock(config.path):
         store = VectorStore(config)
-        if doc_id not in store.docs():
+        if doc_id not in store.doc_versions():  # ids and hashes only, no texts
             raise KeyError(f"no indexed document with id {doc_id!r} (see: qa docs list)")
         store.delete_doc(doc_id)
         catalogue.prepare(store, config.path / catalogue.FOLDER)
