@@ -45,7 +45,7 @@ class Engine:
         go_offline()
         self.settings = settings
         self.embedder = embedder or get_embedder(settings.embedder)
-        self.reader: Reader = reader or ExtractiveReader(precision=settings.reader_precision)
+        self.reader: Reader = reader or ExtractiveReader()
         self.calibration = calibration or Calibration.load()
         self._lock = threading.Lock()
         self._corpus: Corpus | None = None

@@ -13,8 +13,9 @@ documents (the model was trained with negatives from other passages of the same 
 one calibrated threshold on them decides whether anything answers (`qa/calibration.json`).
 
 The weights (trained by `make reader`, see reader/MODEL_CARD.md; run as an int8 ONNX graph that
-`make onnx` exports from them) are checked against their SHA-256 when loaded. A passage longer
-than the model's window is read in overlapping windows; offsets stay exact.
+`make onnx` exports from them; `reader.evaluate` also runs them in torch) are checked against their
+SHA-256 when loaded. A passage longer than the model's window is read in overlapping windows;
+offsets stay exact.
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ from qa.retrieve import Hit
 from qa.settings import PROJECT_ROOT
 
 MODEL_DIR = PROJECT_ROOT / "reader" / "model"
-PRECISIONS = ("int8", "bf16", "fp32")
 GRAPH = "model.int8.onnx"  # exported from model.safetensors by `python -m reader.export`
 BEFORE, AFTER = 1, 1  # sentences read on each side of a retrieved one
 MAX_CHARS = 1500  # a merged window stops growing here (about 300 tokens)
+Logits = Callable[[dict[str, np.ndarray]], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,11 @@ class Reader(Protocol):
 
 
 class ExtractiveReader:
-    """The trained MiniLM span reader. `warm_up()` loads it once; `read()` is thread-safe."""
+    """The trained MiniLM span reader, run as its int8 ONNX graph (what the thresholds were fitted
+    with). `warm_up()` loads it once; `read()` is thread-safe. Window settings default to those the
+    model was trained with (its training.json)."""
+
+    weights_file, rebuild = GRAPH, "make onnx (after make reader)"
 
     def __init__(
         self,
@@ -116,46 +121,26 @@ class ExtractiveReader:
         max_question_tokens: int | None = None,
         max_answer_tokens: int = 30,
         batch_size: int = 16,
-        precision: str = "int8",
     ) -> None:
-        """Window settings default to those the model was trained with (its training.json).
-
-        `precision`: "int8" (the default, what the thresholds were fitted with: the int8 ONNX graph
-        `model.int8.onnx` in ONNX Runtime, no torch import), "bf16" (torch autocast, as the reader
-        was trained; fast only where the CPU computes bf16 natively) or "fp32" (torch); each is
-        measured by `python -m reader.evaluate --precision ...`.
-        """
-        if precision not in PRECISIONS:
-            raise ValueError(f"unknown reader precision {precision!r}; choose one of {PRECISIONS}")
-        self.precision = precision
         self.model_dir = Path(model_dir)
-        trained = self._trained_settings()
+        try:
+            trained = dict(json.loads((self.model_dir / "training.json").read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            trained = {}
         self.max_length = max_length or int(trained.get("max_length", 256))
         self.stride = stride or int(trained.get("stride", 64))
         self.max_question_tokens = max_question_tokens or int(trained.get("max_question", 48))
         self.max_answer_tokens = max_answer_tokens
         self.batch_size = batch_size
-        self._logits: Callable[[dict[str, np.ndarray]], tuple[np.ndarray, np.ndarray]] | None = None
+        self._logits: Logits | None = None
         self._tokenizer: Any = None
         self._plain: Any = None
         self._lock = threading.Lock()
 
-    def _trained_settings(self) -> dict[str, Any]:
-        path = self.model_dir / "training.json"
-        try:
-            return dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            return {}
-
     @property
     def weights(self) -> Path:
-        """The file this precision reads: the int8 graph or the torch weights."""
-        return self.model_dir / (GRAPH if self.precision == "int8" else "model.safetensors")
-
-    @property
-    def rebuild(self) -> str:
-        """The command that makes the weights again."""
-        return "make onnx (after make reader)" if self.precision == "int8" else "make reader"
+        """The file the reader runs."""
+        return self.model_dir / self.weights_file
 
     def check(self) -> None:
         """Raises EncoderError unless the weights exist and match their recorded SHA-256."""
@@ -176,28 +161,15 @@ class ExtractiveReader:
             tokenizer.no_padding()
             tokenizer.enable_truncation(self.max_length, stride=self.stride, strategy="only_second")
             self._tokenizer = tokenizer
-            self._logits = self._onnx() if self.precision == "int8" else self._torch()
+            self._logits = self.load()
 
-    def _onnx(self) -> Callable[[dict[str, np.ndarray]], tuple[np.ndarray, np.ndarray]]:
+    def load(self) -> Logits:
+        """Returns the function from a batch of encoded windows to their start and end logits."""
         encoder = OnnxEncoder(self.weights, self.rebuild)
 
         def logits(inputs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
             start, end = encoder.run(inputs)
             return start, end
-
-        return logits
-
-    def _torch(self) -> Callable[[dict[str, np.ndarray]], tuple[np.ndarray, np.ndarray]]:
-        self.check()
-        import torch
-        from transformers import AutoModelForQuestionAnswering
-
-        model = AutoModelForQuestionAnswering.from_pretrained(self.model_dir, dtype=torch.float32).eval()
-
-        def logits(inputs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
-                res = model(**{k: torch.from_numpy(v) for k, v in inputs.items()})
-            return res.start_logits.float().numpy(), res.end_logits.float().numpy()
 
         return logits
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,7 +41,6 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(None, description="Chroma server host; with chroma_port, an alternative to chroma_url.")
     chroma_port: int | None = Field(None, ge=1, le=65535, description="Chroma server port.")
     embedder: str = Field("minilm", description="Embedder: minilm (bundled all-MiniLM-L6-v2, int8 ONNX), minilm-fp32 (the same in torch) or hashing (test fake).")
-    reader_precision: Literal["int8", "bf16", "fp32"] = Field("int8", description="Reader: int8 (ONNX Runtime, what the thresholds were fitted with), bf16 or fp32 (torch).")
     llm: str = Field("none", description="LLM backend: none (the reader's answer), embedded (Gemma 3 270M, the [llm] extra), openai, or a registered fake.")
     openai_base_url: str = Field("http://127.0.0.1:8080/v1", description="Base URL of an OpenAI-compatible server.")
     openai_model: str = Field("gpt-4o-mini", description="Model name sent to the OpenAI-compatible server.")

@@ -10,7 +10,8 @@ import pytest
 from index.chunking import sentence_spans
 from index.encoder import EncoderError
 from qa.decide import Calibration
-from qa.read import GRAPH, ExtractiveReader
+from qa.read import ExtractiveReader
+from reader.evaluate import TorchReader
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.integration
@@ -75,33 +76,28 @@ def test_every_span_slices_its_passage_exactly_over_the_seeds(reader: Extractive
                     assert passage[s.start : s.end] == s.text and s.text.strip()
 
 
-@pytest.mark.parametrize(("precision", "name", "command"), [("int8", GRAPH, "make onnx"), ("fp32", "model.safetensors", "make reader")])
+@pytest.mark.parametrize(("kind", "command"), [(ExtractiveReader, "make onnx"), (TorchReader, "make reader")])
 def test_missing_or_corrupted_weights_name_the_file_and_the_rebuild_command(
-    reader: ExtractiveReader, tmp_path: Path, precision: str, name: str, command: str
+    reader: ExtractiveReader, tmp_path: Path, kind: type[ExtractiveReader], command: str
 ) -> None:
     broken = tmp_path / "model"
     shutil.copytree(reader.model_dir, broken)
-    weights = broken / name
+    weights = kind(broken).weights
     data = bytearray(weights.read_bytes())
     data[len(data) // 2] ^= 0xFF
     weights.write_bytes(bytes(data))
     with pytest.raises(EncoderError, match=rf"{weights} is corrupted.*{command}"):
-        ExtractiveReader(broken, precision=precision).warm_up()
+        kind(broken).warm_up()
     weights.unlink()
     with pytest.raises(EncoderError, match=rf"missing: {weights}.*{command}"):
-        ExtractiveReader(broken, precision=precision).warm_up()
-
-
-def test_an_unknown_precision_is_refused_with_the_choices() -> None:
-    with pytest.raises(ValueError, match="fp32"):
-        ExtractiveReader(precision="fp8")
+        kind(broken).warm_up()
 
 
 def test_the_int8_graph_and_the_torch_weights_read_the_seeds_alike(reader: ExtractiveReader) -> None:
     """The shipped int8 graph against the float32 weights it was exported from: where float32 finds a
     confident answer, int8 finds the same span nearly always; margins differ by far less than the
     threshold's scale."""
-    torch_reader = ExtractiveReader(precision="fp32")
+    torch_reader = TorchReader()
     threshold = Calibration.load().answer
     questions = ["Who said it?", "How many people were displaced?", "When did the offensive begin?", "Where is the mosque?",
                  "How old is the mosque?", "Who leads the Iraqi forces?", "How many civilians were killed?", "What was destroyed?"]
