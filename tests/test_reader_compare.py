@@ -1,0 +1,36 @@
+"""Comparing readers end to end: the figure a new reader is kept by."""
+
+from __future__ import annotations
+
+import math
+
+from evals.dataset import Item
+from qa.decide import Reading
+from reader.compare import best
+
+
+def _item(n: int, answer: str | None) -> Item:
+    kind = "fact" if answer else "unanswerable"
+    return Item(f"q{n}", "dev", kind, f"question {n}?", ((answer,),) if answer else (), ("d",), ())
+
+
+def _read(text: str, margin: float) -> list[Reading]:
+    return [Reading("d", 0, len(text), text, margin)]
+
+
+def test_the_best_threshold_answers_the_answerable_and_refuses_the_rest() -> None:
+    # answerable, read right with margins 6 and 5; unanswerable, the reader's best spans score 2 and 1
+    data = [(_item(1, "1921"), _read("1921", 6.0)), (_item(2, "Anna Kowal"), _read("Anna Kowal", 5.0)),
+            (_item(3, None), _read("the bridge", 2.0)), (_item(4, None), _read("120 metres", 1.0))]
+    score, t = best({"one": data})
+    assert score == 1.0 and 2.0 < t <= 5.0
+
+
+def test_a_threshold_over_the_false_abstention_cap_is_never_chosen() -> None:
+    # the unanswerable question scores higher than the answerable one: refusing it refuses every answerable one
+    data = [(_item(1, "1921"), _read("1921", 1.0)), (_item(2, None), _read("the bridge", 4.0))]
+    score, t = best({"one": data})
+    assert score == 0.5 and t <= 1.0
+    wrong = [(_item(1, "1921"), _read("1898", 3.0))]
+    assert best({"one": data, "two": wrong})[0] == 0.25
+    assert math.isnan(best({"one": [(_item(1, "1921"), [])]})[1])
