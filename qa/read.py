@@ -30,7 +30,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from index.corpus import Corpus
-from index.encoder import OnnxEncoder, batch, check_file
+from index.encoder import OnnxEncoder, batch
 from qa.retrieve import Hit
 from qa.settings import PROJECT_ROOT
 
@@ -141,10 +141,6 @@ class ExtractiveReader:
     def weights(self) -> Path:
         """The file the reader runs."""
         return self.model_dir / self.weights_file
-
-    def check(self) -> None:
-        """Raises EncoderError unless the weights exist and match their recorded SHA-256."""
-        check_file(self.weights, self.rebuild)
 
     def warm_up(self) -> None:
         """Loads the tokenizer and the weights (once)."""

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from evals.metrics import span_f1, squad_tokens
-from index.encoder import sha256
+from index.encoder import check_file, sha256
 from qa.read import ExtractiveReader, Logits
 from reader.data import SQUAD2, load, split
 
@@ -47,7 +47,7 @@ class TorchReader(ExtractiveReader):
         self.bf16 = bf16
 
     def load(self) -> Logits:
-        self.check()
+        check_file(self.weights, self.rebuild)
         import torch
         from transformers import AutoModelForQuestionAnswering
 
