@@ -30,7 +30,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import torch
 from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
-from index.encoder import record_sum
+from index.encoder import record_sum, recorded_sums
 from reader.data import Window, training_set, windows
 
 HERE = Path(__file__).resolve().parent
@@ -111,8 +111,7 @@ def starting_point(stage: int, model_dir: Path) -> dict:
     trained = json.loads((model_dir / "training.json").read_text(encoding="utf-8"))
     if trained.get("stage", 1) != stage - 1:
         raise SystemExit(f"{model_dir} holds stage-{trained.get('stage', 1)} weights: stage {stage} starts from stage {stage - 1}'s")
-    sums = {name: digest for digest, name in (line.split() for line in (model_dir / "SHA256").read_text(encoding="utf-8").splitlines())}
-    return trained | {"sha256": sums["model.safetensors"]}
+    return trained | {"sha256": recorded_sums(model_dir)["model.safetensors"]}
 
 
 def save(model, opt, sched, step: int, elapsed: float, loss_avg: float, args) -> None:
