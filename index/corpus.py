@@ -98,10 +98,6 @@ class Corpus:
         p = self._position.get(doc_id)
         return [] if p is None else [self.unit(r) for r in range(int(self._first[p]), int(self._first[p + 1]))]
 
-    def doc_of(self, row: int) -> str:
-        """Returns the document id of a unit row."""
-        return self._doc_ids[int(self._units[row, 0])]
-
     def chunk(self, chunk_id: str) -> tuple[str, int, int] | None:
         """Returns (document id, start, end) of the chunk stored under a vector-store id, or None."""
         doc_id, sep, ordinal = chunk_id.rpartition(":chunk:")

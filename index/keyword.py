@@ -135,11 +135,6 @@ class KeywordIndex:
             return float(math.log(1.0 + (self.size + 0.5) / 0.5))
         return float(self.idf[j])
 
-    def holding(self, term: str) -> list[int]:
-        """Returns the positions of the texts that hold the term."""
-        j = self.vocab.get(term)
-        return [] if j is None else [int(i) for i in self._matrix[:, j].indices]
-
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """Returns up to `k` (text position, BM25 score) with a positive score, best first."""
         cols = sorted({self.vocab[t] for t in terms(query) if t in self.vocab})

@@ -21,7 +21,7 @@ from qa import quote, verify
 from qa.decide import Calibration, Decision, Reading, decide, same_value
 from qa.llm import LLMS, LLMError, get_llm
 from qa.read import ExtractiveReader, Reader, Window, text_of, windows
-from qa.retrieve import Hit, search
+from qa.retrieve import Hit, retrieve
 from qa.settings import Settings, go_offline
 from qa.types import Answer, Conflict, ConflictSide, Quote
 
@@ -89,10 +89,9 @@ class Engine:
 
     # -- answering ----------------------------------------------------------------
     def passages(self, question: str, k: int = 10) -> list[Quote]:
-        """Returns the `k` passages hybrid retrieval ranks best for `question`, best first: only the
-        named article's when the question names one, as `answer` reads them."""
+        """Returns the `k` passages hybrid retrieval ranks best for `question`, best first, as `answer` reads them."""
         q, _ = self.read_question(question)
-        return self._current(lambda: [self._quote(h.unit.doc_id, h.unit.start, h.unit.end) for h in self.hits(q, k)[0][:k]])
+        return self._current(lambda: [self._quote(h.unit.doc_id, h.unit.start, h.unit.end) for h in self.hits(q, k)[:k]])
 
     def _current(self, read: Callable[[], T]) -> T:
         """Returns `read()`, run again over the index read anew when a document it quotes was changed or
@@ -122,12 +121,12 @@ class Engine:
             notes.append(f"question cut to its first {len(q)} characters (at a word boundary)")
         return q, notes
 
-    def readings(self, question: str) -> tuple[list[Hit], list[str], list[Window], list[Reading]]:
-        """Returns, for a question read by `read_question`: the retrieved sentences, the documents it
-        names, the windows read around the sentences and every span the reader found in them."""
-        hits, within = self.hits(question, self.settings.candidates * HITS_PER_WINDOW)
+    def readings(self, question: str) -> tuple[list[Hit], list[Window], list[Reading]]:
+        """Returns, for a question read by `read_question`: the retrieved sentences, the windows read
+        around them and every span the reader found in them."""
+        hits = self.hits(question, self.settings.candidates * HITS_PER_WINDOW)
         wins, found = self.read(question, hits)
-        return hits, within, wins, found
+        return hits, wins, found
 
     def read(self, question: str, hits: list[Hit]) -> tuple[list[Window], list[Reading]]:
         """Returns the windows read around the hits and every span the reader found in them."""
@@ -164,9 +163,7 @@ class Engine:
         notes = list(notes)
         if not corpus.docs:
             return Answer(question, quote.NO_DOCUMENTS, abstained=True, notes=tuple(notes))
-        hits, within, wins, readings = self.readings(q)
-        if within:
-            notes.append("answered from " + " and ".join(repr(corpus.docs[d].title) for d in within) + ", the article the question names")
+        hits, wins, readings = self.readings(q)
         d = decide(readings, self.calibration)
         if d.abstain:
             nearest = tuple(self._quote(h.unit.doc_id, h.unit.start, h.unit.end) for h in hits[: min(3, k)])
@@ -228,10 +225,9 @@ class Engine:
         text = f"{quote.phrase(verify.strip_markers(raw))} [1]."
         return replace(result, text=text[:1].upper() + text[1:], quotes=(cited,), mode="llm")
 
-    def hits(self, question: str, k: int) -> tuple[list[Hit], list[str]]:
-        """Returns the `k` best sentences for a question read by `read_question` and the documents it
-        names (see `qa.retrieve.search`)."""
-        return search(self.corpus, self.embedder, question, k)
+    def hits(self, question: str, k: int) -> list[Hit]:
+        """Returns the `k` best sentences for a question read by `read_question` (`qa.retrieve`)."""
+        return retrieve(self.corpus, self.embedder, question, k)
 
     def _quote(self, doc_id: str, start: int, end: int, answer: bool = False) -> Quote:
         return quote.quote(self.corpus, doc_id, start, end, answer)

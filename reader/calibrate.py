@@ -43,7 +43,7 @@ def collect(engine: Engine, items: Sequence[Item], desc: str) -> Collected:
     out = []
     for it in tqdm(items, desc=desc, unit="q"):
         q, _ = engine.read_question(it.question)
-        out.append((it, engine.readings(q)[3]))
+        out.append((it, engine.readings(q)[2]))
     return out
 
 

@@ -18,7 +18,6 @@ from qa.decide import Calibration
 from qa.engine import Engine
 from qa.llm import LLMError, register_llm
 from qa.read import Span
-from qa.retrieve import pointed, pointer
 from qa.settings import Settings
 
 
@@ -251,15 +250,6 @@ def test_answer_to_dict_is_json(tmp_path: Path) -> None:
     engine = _engine(tmp_path, ARTICLES, {"2 million euros": 6.0})
     d = json.loads(json.dumps(engine.answer("How much will the repairs cost?").to_dict()))
     assert d["quotes"][0]["answer_start"] is not None and d["abstained"] is False
-
-
-def test_a_question_that_names_an_article_is_answered_from_it_alone(tmp_path: Path) -> None:
-    engine = _engine(tmp_path, ARTICLES, {"120 years": 5.0, "95 years": 4.0})
-    assert pointer("How old is the bridge, according to the regional report?") == "regional"
-    assert pointed(engine.corpus, "How old is the bridge, according to the regional report?") == ["bridge_b"]
-    a = engine.answer("How old is the Blue Bridge, according to the regional report?")
-    assert not a.conflicts and a.text.startswith("95 years"), a.text
-    assert any("the article the question names" in n for n in a.notes)
 
 
 def test_the_seeds_go_only_into_an_index_that_was_never_set_up(tmp_path: Path) -> None:
