@@ -1,16 +1,14 @@
 """Deciding from the reader's spans: answer, abstain, or show the sides when documents disagree.
 
-- The span with the highest margin answers when its margin, less `Calibration.rank` for each place
-  its passage ranks below retrieval's first, reaches `Calibration.answer` (a span read far down the
-  retrieved passages needs more of the reader's confidence).
+- The span with the highest margin answers when its margin reaches `Calibration.answer`.
 - Every other document's own best span whose margin reaches `Calibration.side` is compared with
   it: the same value (numbers and dates normalised, a range holding a number; short phrases when
   one's words hold the other's or most are shared) cites that document beside the answer; a
   different value of the same type (number, date, phrase) is another side.
 
-The thresholds and the rank weight are fitted on held-out articles by `python -m reader.calibrate`
-and stored in `qa/calibration.json`: one family of thresholds on the reader's margin (a span's score
-minus its window's no-answer score).
+Both thresholds are fitted on held-out articles by `python -m reader.calibrate` and stored in
+`qa/calibration.json`: one family of thresholds on the reader's margin (a span's score minus its
+window's no-answer score).
 """
 
 from __future__ import annotations
@@ -34,7 +32,6 @@ class Calibration:
 
     answer: float = 0.0  # the best span answers when its margin is at least this
     side: float = 0.0  # another document's best span counts (agreeing, or a side) at this margin
-    rank: float = 0.0  # taken from the best span's margin per place its passage ranks below the first
     fitted_on: str = "defaults"
 
     @classmethod
@@ -58,7 +55,6 @@ class Reading:
     end: int
     text: str
     margin: float
-    rank: int = 0  # the retrieval rank of the passage it was read in (0: the first)
 
 
 @dataclass(frozen=True)
@@ -119,9 +115,8 @@ def decide(readings: Sequence[Reading], calibration: Calibration) -> Decision:
     if not ranked:
         return Decision((), (), "text", "no passage was retrieved")
     best = ranked[0]
-    score = best.margin - calibration.rank * best.rank
-    if score < calibration.answer:
-        return Decision(ranked, (), value_kind(best.text), f"no passage answers: the best span scores {score:.2f}, under the calibrated {calibration.answer:.2f}")
+    if best.margin < calibration.answer:
+        return Decision(ranked, (), value_kind(best.text), f"no passage answers: the best span scores {best.margin:.2f}, under the calibrated {calibration.answer:.2f}")
     kind = value_kind(best.text)
     own: dict[str, Reading] = {}
     for r in ranked:  # each document's own best span

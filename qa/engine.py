@@ -135,9 +135,9 @@ class Engine:
         corpus.read_texts([w.doc_id for w in wins])  # one call to the store for every document read
         spans = self.reader.read(question, [text_of(corpus, w) for w in wins])
         seen: dict[tuple[str, int, int], Reading] = {}
-        for rank, (w, found) in enumerate(zip(wins, spans, strict=True)):
+        for w, found in zip(wins, spans, strict=True):
             for s in found:
-                r = Reading(w.doc_id, w.start + s.start, w.start + s.end, s.text, s.margin, rank)
+                r = Reading(w.doc_id, w.start + s.start, w.start + s.end, s.text, s.margin)
                 key = (r.doc_id, r.start, r.end)
                 if key not in seen or seen[key].margin < r.margin:
                     seen[key] = r

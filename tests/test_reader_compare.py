@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 
 from evals.dataset import Item
-from qa.decide import Calibration, Reading, decide
-from reader.calibrate import balanced, fit_answer
+from qa.decide import Reading
 from reader.compare import best
 
 
@@ -35,14 +34,3 @@ def test_a_threshold_over_the_false_abstention_cap_is_never_chosen() -> None:
     wrong = [(_item(1, "1921"), _read("1898", 3.0))]
     assert best({"one": data, "two": wrong})[0] == 0.25
     assert math.isnan(best({"one": [(_item(1, "1921"), [])]})[1])
-
-
-def test_a_span_read_far_down_the_retrieved_passages_costs_margin_by_the_fitted_rank_weight() -> None:
-    # the unanswerable question's best span outscores an answerable one's, but it was read in the 8th passage:
-    # only a rank weight separates them, and the fit finds it
-    data = [(_item(1, "1921"), _read("1921", 4.0)), (_item(2, "Anna Kowal"), _read("Anna Kowal", 5.0)),
-            (_item(3, None), [Reading("d", 0, 10, "the bridge", 4.5, rank=7)]), (_item(4, None), _read("120 metres", 1.0))]
-    t, w = fit_answer({"one": data}, side=1e9)
-    assert w > 0 and decide(data[2][1], Calibration(answer=t, rank=w)).abstain
-    assert not decide(data[0][1], Calibration(answer=t, rank=w)).abstain
-    assert balanced(data, Calibration(answer=t, rank=w)) == (1.0, 0.0)
