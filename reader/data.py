@@ -5,11 +5,6 @@ Examples (question, paragraph, answer or none):
   of them again against a constructed negative: the paragraph of the same article that shares the
   most content words with the question but holds none of its answers (what retrieval hands the
   reader when the article does not answer).
-- SQuAD 1.x train again, perturbed (`perturb_share` of its answerable questions): one name or number of the
-  question swapped for another name or number of the same article (a year for a year), asked of the
-  question's own paragraph, which then answers nothing: a question that looks answerable where the
-  words around the answer are all present (the standard entity-swap construction of unanswerable
-  questions). A swap is never one of the question's own words and never a part of what it replaces.
 - SQuAD 2.0 development articles of the train split (split.json): their questions as written, about
   half unanswerable from their own paragraph (written to look answerable); the unanswerable ones
   are repeated (`impossible_repeat`), since refusal is the half that learns slowest.
@@ -37,9 +32,6 @@ DATA = HERE.parent.parent / "shared" / "data" / "squad"
 SQUAD1 = DATA / "train-v1.1.json.gz"
 SQUAD2 = DATA / "dev-v2.0-open.json.gz"
 _WORD = re.compile(r"\w+")
-_NAME = re.compile(r"\b[A-Z][\w-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w-]*)*")
-_NUMBER = re.compile(r"\b\d[\d,.]*\b")
-_YEAR = re.compile(r"1\d{3}|20\d\d")
 _STOP = frozenset(
     ["a", "an", "the", "of", "in", "on", "at", "to", "for", "by", "with", "from", "and", "or", "is", "was", "were", "are", "be", "been", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "did", "does", "do", "its", "it", "as", "that", "this", "these", "those", "than"]
 )
@@ -89,36 +81,11 @@ def hard_negative(question: str, answers: list[str], paragraphs: list[str], word
     return best
 
 
-def _swappable(pattern: re.Pattern[str], text: str) -> set[str]:
-    """The matches of `pattern` in `text` that do not open a sentence (a capital there marks no name)."""
-    return {m.group().rstrip(".,") for m in pattern.finditer(text) if text[: m.start()].rstrip()[-1:] not in ("", ".", "!", "?", '"', "“")}
-
-
-def perturbed(question: str, names: set[str], numbers: set[str], rng: random.Random) -> str | None:
-    """The question with one of its names or numbers swapped for another of the article's (see the module's
-    docstring), or None when it has none to swap or the article offers no other."""
-    spots = [(m.start(), m.group().rstrip(".,"), numbers) for m in _NUMBER.finditer(question)]
-    spots += [(m.start(), m.group(), names) for m in _NAME.finditer(question) if m.start() > 0]
-    rng.shuffle(spots)
-    lower = question.lower()
-    for at, old, pool in spots:
-        year = bool(_YEAR.fullmatch(old))
-        choices = sorted(
-            x for x in pool
-            if x.lower() not in lower and old.lower() not in x.lower() and x.lower() not in old.lower() and bool(_YEAR.fullmatch(x)) == year
-        )
-        if choices:
-            return question[:at] + rng.choice(choices) + question[at + len(old) :]
-    return None
-
-
-def _examples(articles: list[dict], negative_share: float, impossible_repeat: int, rng: random.Random, perturb_share: float = 0.0) -> list[Example]:
+def _examples(articles: list[dict], negative_share: float, impossible_repeat: int, rng: random.Random) -> list[Example]:
     out: list[Example] = []
     for article in articles:
         paragraphs = [p["context"] for p in article["paragraphs"]]
         words = [_words(t) for t in paragraphs]
-        names = set().union(*(_swappable(_NAME, t) for t in paragraphs))
-        numbers = set().union(*(_swappable(_NUMBER, t) for t in paragraphs))
         for i, p in enumerate(article["paragraphs"]):
             for qa in p["qas"]:
                 if qa.get("is_impossible") or not qa["answers"]:
@@ -130,23 +97,17 @@ def _examples(articles: list[dict], negative_share: float, impossible_repeat: in
                     neg = hard_negative(qa["question"], [x["text"] for x in qa["answers"]], paragraphs, words, i)
                     if neg is not None:
                         out.append(Example(qa["question"], neg, -1, ""))
-                if perturb_share and rng.random() < perturb_share:
-                    swapped = perturbed(qa["question"], names, numbers, rng)
-                    if swapped is not None:
-                        out.append(Example(swapped, p["context"], -1, ""))
     return out
 
 
-def training_set(
-    squad1_share: float, negative_share: float, impossible_repeat: int, seed: int, squad1_from: float = 0.0, perturb_share: float = 0.0
-) -> list[Example]:
+def training_set(squad1_share: float, negative_share: float, impossible_repeat: int, seed: int, squad1_from: float = 0.0) -> list[Example]:
     """The shuffled training examples: a share of SQuAD 1.x, constructed negatives, SQuAD 2.0 train articles.
 
     The SQuAD 1.x examples are shuffled once by the seed and the run takes `squad1_share` of them starting at
     `squad1_from`: a second stage with `squad1_from=0.5` reads the half the first stage (0.0, 0.5) did not.
     """
     rng = random.Random(seed)
-    s1 = _examples(load(SQUAD1), negative_share, 1, rng, perturb_share)
+    s1 = _examples(load(SQUAD1), negative_share, 1, rng)
     rng.shuffle(s1)
     s1 = s1[int(len(s1) * squad1_from) : int(len(s1) * (squad1_from + squad1_share))]
     wanted = set(split("train"))

@@ -59,7 +59,7 @@ def base_model() -> Path:
 
 def plan(tokenizer, args) -> list[list[Window]]:
     """The run's batches: its first steps*batch_size windows, grouped by length, in a seeded order."""
-    examples = training_set(args.squad1_share, args.negative_share, args.impossible_repeat, args.seed, args.squad1_from, args.perturb_share)
+    examples = training_set(args.squad1_share, args.negative_share, args.impossible_repeat, args.seed, args.squad1_from)
     want = args.steps * args.batch_size
     chosen: list[Window] = []
     for w in windows(tokenizer, examples, args.max_length, args.max_question, args.stride, args.miss_share, args.seed):
@@ -129,8 +129,6 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--squad1-share", type=float, default=0.5, help="share of SQuAD 1.x train questions in the example stream")
     ap.add_argument("--negative-share", type=float, default=0.2, help="share of answerable questions also paired with a constructed negative paragraph")
-    ap.add_argument("--perturb-share", type=float, default=0.0,
-                    help="share of SQuAD 1.x questions also asked with one name or number swapped, as unanswerable (reader/data.py)")
     ap.add_argument("--impossible-repeat", type=int, default=3, help="times each unanswerable SQuAD 2.0 train question appears")
     ap.add_argument("--miss-share", type=float, default=0.1, help="share of windows missing the answer kept as negatives")
     ap.add_argument("--lr", type=float, default=1e-4)

@@ -1,14 +1,12 @@
-"""The reader's training: each stage continues the weights of the stage before it, named by their SHA-256; constructed unanswerable questions."""
+"""The reader's training stages: each continues the weights of the stage before it, named by their SHA-256."""
 
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import pytest
 
-from reader.data import _NAME, _swappable, perturbed
 from reader.train import starting_point
 
 
@@ -30,23 +28,3 @@ def test_a_stage_starts_from_the_stage_before_it(tmp_path: Path) -> None:
 def test_a_stage_refuses_weights_of_another_stage(tmp_path: Path, stage: int, held: dict) -> None:
     with pytest.raises(SystemExit, match=f"stage {stage} starts from stage {stage - 1}'s"):
         starting_point(stage, _weights(tmp_path / "w", held))
-
-
-def test_a_perturbed_question_swaps_one_name_or_number_for_another_of_the_article() -> None:
-    names, numbers = {"Vienna", "Bruckner", "Mahler"}, {"1897", "12"}
-    seen = set()
-    for seed in range(20):
-        q = perturbed("When did Mahler move to Vienna in 1897?", names, numbers, random.Random(seed))
-        assert q is not None
-        seen.add(q)
-    # a year only for a year (never "12"), a name for a name, never a word the question already holds
-    assert seen == {"When did Bruckner move to Vienna in 1897?", "When did Mahler move to Bruckner in 1897?"}
-
-
-def test_a_question_with_nothing_to_swap_is_not_perturbed() -> None:
-    assert perturbed("Who wrote the symphony?", {"Mahler"}, {"4"}, random.Random(0)) is None
-    assert perturbed("When did Mahler arrive?", {"Mahler"}, set(), random.Random(0)) is None
-
-
-def test_a_capital_that_opens_a_sentence_is_no_name() -> None:
-    assert _swappable(_NAME, "They met Gustav Mahler. In Vienna, the Opera hired him.") == {"Gustav Mahler", "Opera"}
