@@ -17,6 +17,7 @@ Retrieval and reading run once per question; each threshold then re-decides from
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import shutil
 import tempfile
@@ -69,19 +70,23 @@ def balanced(data: Collected, cal: Calibration) -> tuple[float, float]:
     return (acc + refused) / 2, sum(a for a, _ in ans) / max(len(ans), 1)
 
 
-def fit_answer(corpora: dict[str, Collected], side: float) -> float:
-    """Returns the answer threshold with the best mean balanced accuracy over the corpora, under the cap."""
-    grid = [x / 4 for x in range(-40, 61)]
-    best, best_score = 0.0, -1.0
-    for t in grid:
-        cal = Calibration(answer=t, side=side)
-        scores = {name: balanced(data, cal) for name, data in corpora.items()}
+GRID = [x / 4 for x in range(-40, 61)]  # the answer thresholds tried
+
+
+def fit_answer(corpora: dict[str, Collected], side: float = 1e9, show: bool = False) -> tuple[float, float]:
+    """Returns (the best mean balanced accuracy over the corpora with false abstentions at most the cap in
+    each, the answer threshold that gives it); (0.0, nan) when no threshold keeps under the cap. `show`
+    prints every threshold's figures."""
+    found = (0.0, float("nan"))
+    for t in GRID:
+        scores = {name: balanced(data, Calibration(answer=t, side=side)) for name, data in corpora.items()}
         ok = all(fa <= MAX_FALSE_ABSTENTION for _, fa in scores.values())
-        score = sum(b for b, _ in scores.values()) / len(scores)
-        print(f"answer {t:6.2f}  " + "  ".join(f"{n}: bal {b:.3f} fa {fa:.3f}" for n, (b, fa) in scores.items()) + ("" if ok else "  (over the cap)"))
-        if ok and score > best_score:
-            best, best_score = t, score
-    return best
+        mean = sum(b for b, _ in scores.values()) / len(scores)
+        if show:
+            print(f"answer {t:6.2f}  " + "  ".join(f"{n}: bal {b:.3f} fa {fa:.3f}" for n, (b, fa) in scores.items()) + ("" if ok else "  (over the cap)"))
+        if ok and mean > found[0]:
+            found = (mean, t)
+    return found
 
 
 def fit_side(mosul: Collected, answer: float) -> float:
@@ -120,7 +125,9 @@ def main() -> None:
     rest = [it for it in dev if it.kind != "conflict"]
     sample = conflict + rng.sample(rest, min(len(rest), max(0, args.mosul_sample - len(conflict))))
     mosul_data = collect(Engine(settings, calibration=open_cal), sample, "mosul dev")
-    answer = fit_answer({"squad": squad_data, "mosul": mosul_data}, side=1e9)
+    _, answer = fit_answer({"squad": squad_data, "mosul": mosul_data}, show=True)
+    if math.isnan(answer):
+        raise SystemExit(f"no answer threshold keeps false abstentions at most {MAX_FALSE_ABSTENTION} on both corpora")
     side = fit_side(mosul_data, answer)
     cal = Calibration(answer=answer, side=side, fitted_on=f"answer: {len(squad_data)} SQuAD calibration questions + {len(mosul_data)} Mosul dev questions; side: the Mosul dev sample")
     cal.save(CALIBRATION_FILE)

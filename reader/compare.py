@@ -25,21 +25,7 @@ from qa.decide import Calibration
 from qa.engine import Engine
 from qa.read import MODEL_DIR, ExtractiveReader
 from qa.settings import Settings, go_offline
-from reader.calibrate import MAX_FALSE_ABSTENTION, Collected, balanced, collect
-
-GRID = [x / 4 for x in range(-40, 61)]
-
-
-def best(corpora: dict[str, Collected]) -> tuple[float, float]:
-    """Returns (the best mean balanced accuracy with false abstentions at most the cap in every corpus, its threshold);
-    (0.0, nan) when no threshold keeps under the cap."""
-    found = (0.0, float("nan"))
-    for t in GRID:
-        scores = [balanced(data, Calibration(answer=t, side=1e9)) for data in corpora.values()]
-        mean = sum(b for b, _ in scores) / len(scores)
-        if all(fa <= MAX_FALSE_ABSTENTION for _, fa in scores) and mean > found[0]:
-            found = (mean, t)
-    return found
+from reader.calibrate import GRID, Collected, balanced, collect, fit_answer
 
 
 def read_all(model_dir: Path, scratch: Path) -> dict[str, Collected]:
@@ -64,7 +50,7 @@ def main() -> None:
     try:
         for name, folder in (("baseline", args.baseline), ("new", args.new)):
             data = read_all(folder, scratch)
-            score, t = best(data)
+            score, t = fit_answer(data)
             print(f"{name} ({folder}): best mean balanced accuracy {score:.3f} at answer threshold {t:.2f}")
             for corpus, rows in data.items():
                 curve = []

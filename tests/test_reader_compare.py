@@ -1,4 +1,4 @@
-"""Comparing readers end to end: the figure a new reader is kept by."""
+"""Fitting the answer threshold end to end: the figure a new reader is kept by and the threshold it reads with."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 from evals.dataset import Item
 from qa.decide import Reading
-from reader.compare import best
+from reader.calibrate import fit_answer
 
 
 def _item(n: int, answer: str | None) -> Item:
@@ -22,15 +22,15 @@ def test_the_best_threshold_answers_the_answerable_and_refuses_the_rest() -> Non
     # answerable, read right with margins 6 and 5; unanswerable, the reader's best spans score 2 and 1
     data = [(_item(1, "1921"), _read("1921", 6.0)), (_item(2, "Anna Kowal"), _read("Anna Kowal", 5.0)),
             (_item(3, None), _read("the bridge", 2.0)), (_item(4, None), _read("120 metres", 1.0))]
-    score, t = best({"one": data})
+    score, t = fit_answer({"one": data})
     assert score == 1.0 and 2.0 < t <= 5.0
 
 
 def test_a_threshold_over_the_false_abstention_cap_is_never_chosen() -> None:
     # the unanswerable question scores higher than the answerable one: refusing it refuses every answerable one
     data = [(_item(1, "1921"), _read("1921", 1.0)), (_item(2, None), _read("the bridge", 4.0))]
-    score, t = best({"one": data})
+    score, t = fit_answer({"one": data})
     assert score == 0.5 and t <= 1.0
     wrong = [(_item(1, "1921"), _read("1898", 3.0))]
-    assert best({"one": data, "two": wrong})[0] == 0.25
-    assert math.isnan(best({"one": [(_item(1, "1921"), [])]})[1])
+    assert fit_answer({"one": data, "two": wrong})[0] == 0.25
+    assert math.isnan(fit_answer({"one": [(_item(1, "1921"), [])]})[1])
