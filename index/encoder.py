@@ -12,8 +12,8 @@ float32 weights on 12 of 15 confident seed spans on an AVX2 CPU, 14 on a VNNI on
 emulated AVX2 CPU, qemu -cpu Haswell, were 0.12 off the VNNI ones on average). Without VNNI the graph
 is therefore loaded with its weights stored unsigned, zero point plus 128 (`exact`): the same values,
 and unsigned by unsigned never saturates. Its logits there are 0.025 off the VNNI ones on average
-(float rounding) and it agreed on 14 of 15; it reads about 1.5 times slower than the signed graph
-does with VNNI (64 against 82-106 windows/s measured on one VNNI CPU).
+(float rounding) and it agreed on 14 of 15. Unsigned by unsigned is slower: forced on a VNNI CPU the
+unsigned graph read 60-64 windows/s against the signed one's 82-106 (its speed on AVX2 is unmeasured).
 """
 
 from __future__ import annotations
@@ -115,7 +115,9 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.log_severity_level = 3
-        source = exact(graph) if (not has_vnni() if unsigned is None else unsigned) else str(graph)
+        if unsigned is None:
+            unsigned = not has_vnni()
+        source = exact(graph) if unsigned else str(graph)
         self._session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
 
     def run(self, inputs: dict[str, np.ndarray]) -> list[np.ndarray]:
