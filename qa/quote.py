@@ -3,13 +3,17 @@ the quotes themselves, whole sentences sliced from the stored text by offsets.""
 
 from __future__ import annotations
 
-from index.corpus import Corpus, Unit
+from collections.abc import Sequence
+from itertools import accumulate
+
+from index.corpus import Corpus
 from index.pdf import page_of
 from qa.decide import Decision, Reading
-from qa.types import Quote
+from qa.types import Answer, Conflict, ConflictSide, Quote
 
 NOT_IN_SOURCES = "Not in the sources: the indexed articles do not answer this question."
 NO_DOCUMENTS = "No documents indexed: add some with `qa index PATH`."
+UNDATED = "9999"  # sorts after every ISO date
 
 
 def cite(numbers: list[int]) -> str:
@@ -22,38 +26,47 @@ def phrase(text: str) -> str:
     return " ".join(text.split()).strip(" ,;:.—–-()\"'“”‘’") or text.strip()
 
 
-def side_marks(d: Decision) -> list[tuple[int, ...]]:
-    """Returns each side's markers: the sides' readings are quoted in order, so side i holds a run of numbers."""
-    out, n = [], 0
-    for side in d.sides:
-        out.append(tuple(range(n + 1, n + len(side) + 1)))
-        n += len(side)
-    return out
+def marks(sides: Sequence[Sequence[Reading]]) -> list[tuple[int, ...]]:
+    """Returns each side's markers: the readings are quoted side after side, so each side holds the next run of numbers."""
+    ends = accumulate(len(side) for side in sides)
+    return [tuple(range(end - len(side) + 1, end + 1)) for side, end in zip(sides, ends, strict=True)]
 
 
-def answer_text(d: Decision) -> tuple[str, list[Reading]]:
-    """Returns the answer text and the readings it cites, in marker order."""
-    cited = [r for side in d.sides for r in side]
+def answer_text(sides: Sequence[Sequence[Reading]]) -> str:
+    """Returns the answer stating each side's value with its markers, e.g. "850-year [1]." or
+    "The sources disagree: 850-year [1] versus 800-year [2][3] (2 sources)."."""
     parts = []
-    for side, marks in zip(d.sides, side_marks(d), strict=True):
+    for side, numbers in zip(sides, marks(sides), strict=True):
         docs = len({r.doc_id for r in side})
-        parts.append(f"{phrase(side[0].text)} {cite(list(marks))}" + (f" ({docs} sources)" if docs > 1 else ""))
+        parts.append(f"{phrase(side[0].text)} {cite(list(numbers))}" + (f" ({docs} sources)" if docs > 1 else ""))
     if len(parts) > 1:
-        return "The sources disagree: " + " versus ".join(parts) + ".", cited
-    body = parts[0]
-    return body[:1].upper() + body[1:] + ".", cited
+        return "The sources disagree: " + " versus ".join(parts) + "."
+    return parts[0][:1].upper() + parts[0][1:] + "."
 
 
-def sentences_holding(corpus: Corpus, doc_id: str, start: int, end: int) -> list[Unit]:
-    """Returns the sentences of a document that the span start..end touches, in order."""
-    units = corpus.doc_units(doc_id)
-    return [u for u in units if u.start < end and start < u.end] or [min(units, key=lambda u: abs(u.start - start))]
+def extractive(corpus: Corpus, question: str, d: Decision, notes: Sequence[str]) -> Answer:
+    """Returns the reader's answer for a decision that answers: its text, a quote for every reading cited
+    and, when there are several sides, the conflict, its sides from the oldest source to the newest
+    (undated last)."""
+
+    def earliest(side: Sequence[Reading]) -> str | None:
+        return min((corpus.docs[r.doc_id].date for r in side if corpus.docs[r.doc_id].date), default=None)
+
+    sides = sorted(d.sides, key=lambda side: earliest(side) or UNDATED)
+    quotes = tuple(quote(corpus, r.doc_id, r.start, r.end, answer=True) for side in sides for r in side)
+    conflicts: tuple[Conflict, ...] = ()
+    if len(sides) > 1:
+        conflicts = (Conflict(d.kind, tuple(
+            ConflictSide(phrase(side[0].text), numbers, tuple(r.doc_id for r in side), earliest(side))
+            for side, numbers in zip(sides, marks(sides), strict=True)
+        )),)
+    return Answer(question, answer_text(sides), quotes, conflicts=conflicts, notes=tuple(notes))
 
 
 def quote(corpus: Corpus, doc_id: str, start: int, end: int, answer: bool = False) -> Quote:
     """Returns the quote of the sentences holding start..end (with the span marked when `answer`)."""
     doc = corpus.docs[doc_id]
-    units = sentences_holding(corpus, doc_id, start, end)
+    units = corpus.touching(doc_id, start, end)
     s, e = min(start, units[0].start), max(end, units[-1].end)
     page, date, text = page_of(doc.pages, s), doc.date or None, corpus.doc_text(doc_id)[s:e]
     if answer:

@@ -1,21 +1,13 @@
-"""Reading: the passages around the retrieved sentences, and the reader that finds answer spans in them.
+"""Reading: the reader that finds answer spans in passages (`index.corpus.Passage`: whole sentences
+around the retrieved ones).
 
-The passages (`windows`) are each retrieved sentence with its neighbours, by document offsets: a
-window is a run of whole sentences of one document; windows that overlap are merged (up to
-`MAX_CHARS`), so no text is read twice and a span's document offsets are `window.start + offset`.
-
-The reader is extractive question answering with a no-answer option.
-
-For a question and a list of passages it returns, per passage, the best answer spans as character
-offsets into that passage, each with a `margin`: the span's score (start + end logit) minus the
-no-answer score of the window it was read in. Margins are comparable across passages and
-documents (the model was trained with negatives from other passages of the same article), and
-one calibrated threshold on them decides whether anything answers (`qa/calibration.json`).
-
-The weights (trained by `make reader`, see reader/MODEL_CARD.md; run as an int8 ONNX graph that
-`make onnx` exports from them; `reader.evaluate` also runs them in torch) are checked against their
-SHA-256 when loaded. A passage longer than the model's window is read in overlapping windows;
-offsets stay exact.
+The reader is extractive question answering with a no-answer option: for each passage it returns the
+best spans by character offsets, each with a `margin`, the span's score (start + end logit) minus the
+no-answer score of the model window it was read in. Margins are comparable across passages (the model
+was trained with negatives from other passages), and one calibrated threshold on them decides whether
+anything answers (`qa/decide.py`). The weights (reader/MODEL_CARD.md; run as the int8 ONNX graph) are
+checked against their SHA-256 when loaded; a passage longer than the model's window is read in
+overlapping windows with exact offsets.
 """
 
 from __future__ import annotations
@@ -29,75 +21,22 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from index.corpus import Corpus
 from index.encoder import OnnxEncoder, batch
-from qa.retrieve import Hit
 from qa.settings import PROJECT_ROOT
 
 MODEL_DIR = PROJECT_ROOT / "reader" / "model"
 GRAPH = "model.int8.onnx"  # exported from model.safetensors by `python -m reader.export`
-BEFORE, AFTER = 1, 1  # sentences read on each side of a retrieved one
-MAX_CHARS = 1500  # a merged window stops growing here (about 300 tokens)
-Logits = Callable[[dict[str, np.ndarray]], tuple[np.ndarray, np.ndarray]]
-
-
-@dataclass(frozen=True)
-class Window:
-    """Sentences `first`..`last` (ordinals) of a document; `rank` is its best hit's retrieval rank."""
-
-    doc_id: str
-    first: int
-    last: int
-    start: int
-    end: int
-    rank: int
-
-
-def windows(corpus: Corpus, hits: Sequence[Hit], limit: int) -> list[Window]:
-    """Returns at most `limit` windows around the hits, in the order of their best hit."""
-    out: list[Window] = []
-    for rank, h in enumerate(hits):
-        around = corpus.neighbours(h.unit, BEFORE, AFTER)
-        first, last = around[0], around[-1]
-        merged = False
-        for i, w in enumerate(out):
-            if w.doc_id != h.unit.doc_id or first.ordinal > w.last + 1 or last.ordinal < w.first - 1:
-                continue
-            a = min(first.ordinal, w.first)
-            b = max(last.ordinal, w.last)
-            start, end = _span(corpus, h.unit.doc_id, a, b)
-            if end - start <= MAX_CHARS:
-                out[i] = Window(w.doc_id, a, b, start, end, w.rank)
-                merged = True
-                break
-        if not merged:
-            if len(out) >= limit:
-                continue
-            out.append(Window(h.unit.doc_id, first.ordinal, last.ordinal, first.start, last.end, rank))
-    return out
-
-
-def _span(corpus: Corpus, doc_id: str, first: int, last: int) -> tuple[int, int]:
-    a, b = corpus.at(doc_id, first), corpus.at(doc_id, last)
-    assert a is not None and b is not None
-    return a.start, b.end
-
-
-def text_of(corpus: Corpus, w: Window) -> str:
-    """Returns the window's exact text."""
-    return corpus.doc_text(w.doc_id)[w.start : w.end]
+Logits = Callable[[dict[str, np.ndarray]], Sequence[np.ndarray]]  # a batch of encoded windows -> start, end logits
 
 
 @dataclass(frozen=True)
 class Span:
-    """An answer span in passage `passage`: `text == passages[passage][start:end]`."""
+    """An answer span in the passage it was found in: `text == passage[start:end]`."""
 
-    passage: int
     start: int
     end: int
     text: str
     margin: float  # span score minus the no-answer score of its window: > threshold means it answers
-    no_answer: float = 0.0  # the no-answer score ([CLS] start + end logits) of the window it was read in
 
 
 class Reader(Protocol):
@@ -161,13 +100,7 @@ class ExtractiveReader:
 
     def load(self) -> Logits:
         """Returns the function from a batch of encoded windows to their start and end logits."""
-        encoder = OnnxEncoder(self.weights, self.rebuild)
-
-        def logits(inputs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-            start, end = encoder.run(inputs)
-            return start, end
-
-        return logits
+        return OnnxEncoder(self.weights, self.rebuild).run
 
     def _question(self, question: str) -> str:
         """Returns the question cut after the tokens the model reads of it."""
@@ -175,12 +108,10 @@ class ExtractiveReader:
         return question[: offsets[-1][1]] if offsets else "?"
 
     def _encode(self, question: str, passages: Sequence[str]) -> list[tuple[int, Any]]:
-        """Returns (passage position, encoding) for every model window over the passages."""
-        q = self._question(question)
-        out: list[tuple[int, Any]] = []
-        for i, e in enumerate(self._tokenizer.encode_batch([(q, p) for p in passages])):
-            out.extend((i, w) for w in [e, *e.overflowing])
-        return out
+        """Returns (passage position, encoding) for every model window over the passages that are not empty."""
+        q, keep = self._question(question), [i for i, p in enumerate(passages) if p.strip()]
+        encodings = self._tokenizer.encode_batch([(q, passages[i]) for i in keep]) if keep else []
+        return [(i, w) for i, e in zip(keep, encodings, strict=True) for w in [e, *e.overflowing]]
 
     def windows(self, question: str, passages: Sequence[str]) -> int:
         """Returns how many model windows `read` runs for these passages."""
@@ -191,43 +122,31 @@ class ExtractiveReader:
         """Returns for each passage its `top_n` best spans by margin (best first; [] for an empty passage)."""
         self.warm_up()
         assert self._logits is not None
-        keep = [i for i, p in enumerate(passages) if p.strip()]
-        out: list[list[Span]] = [[] for _ in passages]
-        if not keep:
-            return out
-        encoded = self._encode(question, [passages[i] for i in keep])
+        encoded = self._encode(question, passages)
         starts: list[np.ndarray] = []
         ends: list[np.ndarray] = []
         for b in range(0, len(encoded), self.batch_size):
             s_log, e_log = self._logits(batch([e for _, e in encoded[b : b + self.batch_size]]))
             starts.extend(s_log)
             ends.extend(e_log)
-        best: dict[int, dict[tuple[int, int], tuple[float, float]]] = {}
-        for f, (sample, enc) in enumerate(encoded):
+        best: dict[int, dict[tuple[int, int], float]] = {}  # passage -> span offsets -> best margin
+        for f, (p, enc) in enumerate(encoded):
             ctx = [i for i, s in enumerate(enc.sequence_ids) if s == 1]
-            if not ctx:
-                continue
             s_log, e_log, offs = starts[f].tolist(), ends[f].tolist(), enc.offsets
             null = s_log[0] + e_log[0]
-            top_s = sorted(ctx, key=lambda i: -s_log[i])[:20]
-            top_e = sorted(ctx, key=lambda i: -e_log[i])[:20]
-            spans = best.setdefault(keep[sample], {})
-            for si in top_s:
+            spans, top_e = best.setdefault(p, {}), sorted(ctx, key=lambda i: -e_log[i])[:20]
+            for si in sorted(ctx, key=lambda i: -s_log[i])[:20]:
                 for ei in top_e:
-                    if ei < si or ei - si + 1 > self.max_answer_tokens:
-                        continue
-                    key = (offs[si][0], offs[ei][1])
-                    margin = s_log[si] + e_log[ei] - null
-                    if key not in spans or margin > spans[key][0]:
-                        spans[key] = (margin, null)
+                    if si <= ei < si + self.max_answer_tokens:
+                        key, margin = (offs[si][0], offs[ei][1]), s_log[si] + e_log[ei] - null
+                        spans[key] = max(margin, spans.get(key, margin))
+        out: list[list[Span]] = [[] for _ in passages]
         for p, spans in best.items():
-            text = passages[p]
-            ranked = sorted(spans.items(), key=lambda kv: -kv[1][0])
             chosen: list[Span] = []
-            for (s, e), (margin, null) in ranked:
+            for (s, e), margin in sorted(spans.items(), key=lambda kv: -kv[1]):
                 if any(s < c.end and c.start < e for c in chosen):
                     continue  # an overlapping, weaker reading of a span already kept
-                chosen.append(Span(p, s, e, text[s:e], margin, null))
+                chosen.append(Span(s, e, passages[p][s:e], margin))
                 if len(chosen) >= top_n:
                     break
             out[p] = chosen

@@ -4,26 +4,13 @@ by reciprocal rank.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from index.corpus import Corpus, Unit
 from index.embed import Embedder
 
 RRF_K = 20
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A retrieved unit with its scores."""
-
-    unit: Unit
-    fused: float
-    dense: float  # cosine similarity of the sentence to the question
-    chunk: float  # cosine similarity of its best containing chunk
-    bm25: float
-
-
-def retrieve(corpus: Corpus, embedder: Embedder, question: str, k: int = 12, pool: int = 30) -> list[Hit]:
+def retrieve(corpus: Corpus, embedder: Embedder, question: str, k: int = 12, pool: int = 30) -> list[Unit]:
     """Returns the `k` best units for `question`, best first, fusing dense and BM25 ranks."""
     if not corpus.size:
         return []
@@ -56,8 +43,4 @@ def retrieve(corpus: Corpus, embedder: Embedder, question: str, k: int = 12, poo
         for rank, uid in enumerate(ranking):
             fused[uid] += weight / (RRF_K + rank)
     ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
-    return [
-        Hit(unit, f, dense_score.get(uid, 0.0), chunk_of.get(uid, 0.0), bm25_score.get(uid, 0.0))
-        for uid, f in ranked
-        if (unit := corpus.by_id(uid)) is not None
-    ]
+    return [unit for uid, _ in ranked if (unit := corpus.by_id(uid)) is not None]

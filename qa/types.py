@@ -7,13 +7,26 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
+def _lists(value: Any) -> Any:
+    """Returns `value` with its tuples as lists, recursively (what JSON makes of them)."""
+    if isinstance(value, tuple | list):
+        return [_lists(v) for v in value]
+    return {k: _lists(v) for k, v in value.items()} if isinstance(value, dict) else value
+
+
+class _Serialisable:
+    def to_dict(self) -> dict[str, Any]:
+        """Returns a JSON-serialisable dict of the fields (tuples as lists)."""
+        return dict(_lists(asdict(self)))  # type: ignore[call-overload]
+
+
 def _md(text: str) -> str:
     """Returns `text` safe inside Markdown: HTML characters as entities, emphasis marks escaped."""
     return html.escape(text, quote=False).replace("*", "\\*").replace("_", "\\_").replace("`", "\\`")
 
 
 @dataclass(frozen=True)
-class Quote:
+class Quote(_Serialisable):
     """A verbatim passage: `text == document_text[start:end]` by construction.
 
     `answer_start`/`answer_end` are the document offsets of the answer span inside the quote
@@ -35,10 +48,6 @@ class Quote:
         """Returns where the quote lies, for people: "2019-05-04, p. 2, chars 120–180" or "chars 120–180"."""
         return (f"{self.date}, " if self.date else "") + (f"p. {self.page}, " if self.page else "") + f"chars {self.start}–{self.end}"
 
-    def to_dict(self) -> dict[str, Any]:
-        """Returns a JSON-serialisable dict."""
-        return asdict(self)
-
 
 @dataclass(frozen=True)
 class ConflictSide:
@@ -51,19 +60,15 @@ class ConflictSide:
 
 
 @dataclass(frozen=True)
-class Conflict:
+class Conflict(_Serialisable):
     """Documents disagree on the asked fact: every side with its quotes."""
 
     kind: str  # "number", "date" or "text"
     sides: tuple[ConflictSide, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Returns a JSON-serialisable dict."""
-        return {"kind": self.kind, "sides": [asdict(s) for s in self.sides]}
-
 
 @dataclass(frozen=True)
-class Answer:
+class Answer(_Serialisable):
     """A short answer whose markers [n] point into `quotes` (1-based)."""
 
     question: str
@@ -74,19 +79,6 @@ class Answer:
     mode: str = "extractive"  # which backend produced `text`: "llm" or "extractive"
     nearest: tuple[Quote, ...] = ()  # shown when abstaining: closest passages, which do not answer
     notes: tuple[str, ...] = field(default=())  # e.g. why an LLM answer was rejected
-
-    def to_dict(self) -> dict[str, Any]:
-        """Returns a JSON-serialisable dict."""
-        return {
-            "question": self.question,
-            "text": self.text,
-            "quotes": [q.to_dict() for q in self.quotes],
-            "abstained": self.abstained,
-            "conflicts": [c.to_dict() for c in self.conflicts],
-            "mode": self.mode,
-            "nearest": [q.to_dict() for q in self.nearest],
-            "notes": list(self.notes),
-        }
 
     def to_markdown(self) -> str:
         """Returns the answer and its numbered quotes as Markdown; text from the documents is escaped

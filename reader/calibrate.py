@@ -17,11 +17,13 @@ Retrieval and reading run once per question; each threshold then re-decides from
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import random
 import shutil
 import tempfile
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from tqdm import tqdm
@@ -55,7 +57,7 @@ def outcome(it: Item, readings: list[Reading], cal: Calibration) -> tuple[bool, 
         return True, not it.answerable
     if not it.answerable:
         return False, False
-    text, cited = answer_text(d)
+    text, cited = answer_text(d.sides), [r for side in d.sides for r in side]
     if it.kind == "conflict":
         return False, matches(text, it.answer) and set(it.doc_ids) <= {r.doc_id for r in cited}
     return False, len(text.split()) <= MAX_ANSWER_WORDS + len(cited) and matches(text, it.answer)
@@ -130,7 +132,7 @@ def main() -> None:
         raise SystemExit(f"no answer threshold keeps false abstentions at most {MAX_FALSE_ABSTENTION} on both corpora")
     side = fit_side(mosul_data, answer)
     cal = Calibration(answer=answer, side=side, fitted_on=f"answer: {len(squad_data)} SQuAD calibration questions + {len(mosul_data)} Mosul dev questions; side: the Mosul dev sample")
-    cal.save(CALIBRATION_FILE)
+    CALIBRATION_FILE.write_text(json.dumps(asdict(cal), indent=2) + "\n", encoding="utf-8")
     print(f"wrote {CALIBRATION_FILE}: answer {answer}, side {side}")
 
 

@@ -160,3 +160,26 @@ def test_sizes_come_from_the_records_and_from_the_text_only_for_older_records(tm
     older = sorted(docs)[0]
     docs[older] = replace(docs[older], size=None)  # a record written before sizes were kept
     assert store.sizes(docs) == files and read[-1] == [older]
+
+
+def test_passages_are_whole_sentences_around_units_merged_without_reading_text_twice(tmp_path: Path, seeds_copy: Path) -> None:
+    config = StoreConfig(tmp_path / "idx")
+    build_index(config, EMB, [seeds_copy])
+    corpus = Corpus(VectorStore(config), tmp_path / "cat")
+    doc = max(corpus.docs, key=lambda d: len(corpus.doc_units(d)))
+    units = corpus.doc_units(doc)
+    text = corpus.doc_text(doc)
+    [p] = corpus.passages([units[5]], limit=3)
+    assert (p.first, p.last, p.start, p.end) == (4, 6, units[4].start, units[6].end)
+    assert corpus.text(p) == text[units[4].start : units[6].end]
+    # a unit two sentences on touches the first passage: one passage, sentences 4-8
+    [merged] = corpus.passages([units[5], units[7]], limit=3, max_chars=10**6)
+    assert (merged.first, merged.last) == (4, 8)
+    # unless the merged passage would be too long: then it is a passage of its own, and `limit` counts it
+    short = units[6].end - units[4].start
+    apart = corpus.passages([units[5], units[7]], limit=3, max_chars=short)
+    assert [(q.first, q.last) for q in apart] == [(4, 6), (6, 8)]
+    assert corpus.passages([units[5], units[7]], limit=1, max_chars=short) == [apart[0]]
+    far = corpus.passages([units[5], units[12]], limit=3)
+    assert [(q.first, q.last) for q in far] == [(4, 6), (11, 13)]
+    assert corpus.touching(doc, units[5].start + 1, units[6].start + 1) == [units[5], units[6]]

@@ -35,8 +35,8 @@ class FakeReader:
         """Returns, for each passage, the known answers it holds (first occurrence each), best first."""
         self.questions.append(question)
         out: list[list[Span]] = []
-        for p, text in enumerate(passages):
-            found = [Span(p, i, i + len(a), a, m) for a, m in self.answers.items() if (i := text.find(a)) >= 0]
+        for text in passages:
+            found = [Span(i, i + len(a), a, m) for a, m in self.answers.items() if (i := text.find(a)) >= 0]
             out.append(sorted(found, key=lambda s: -s.margin)[:top_n])
         return out
 

@@ -12,3 +12,18 @@ def test_markdown_export_escapes_what_documents_bring() -> None:
     assert "<img" not in md and "<b>" not in md
     assert "&lt;img src=x onerror=alert(1)&gt; \\*News\\*" in md and "the\\_city" in md and "doc\\_1" in md
     assert a.to_dict()["quotes"][0]["text"] == text  # JSON keeps the exact text
+
+
+def test_to_dict_is_what_json_makes_of_every_field() -> None:
+    import json
+
+    from qa import Conflict, ConflictSide
+
+    q = Quote("d1", "T", 0, 5, "Alpha", 0, 5, page=2, date="2017-01-02")
+    sides = (ConflictSide("5", (1,), ("d1",), "2017-01-02"), ConflictSide("6", (2, 3), ("d2", "d3")))
+    a = Answer("q", "The sources disagree: 5 [1] versus 6 [2][3].", (q, q, q), conflicts=(Conflict("number", sides),), notes=("n",))
+    d = a.to_dict()
+    assert d == json.loads(json.dumps(d))  # lists, not tuples, all the way down
+    assert list(d) == ["question", "text", "quotes", "abstained", "conflicts", "mode", "nearest", "notes"]
+    assert d["conflicts"][0]["sides"][1] == {"value": "6", "markers": [2, 3], "doc_ids": ["d2", "d3"], "date": None}
+    assert d["quotes"][0]["page"] == 2 and d["nearest"] == [] and d["notes"] == ["n"]
