@@ -8,19 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
-    )
-}
+MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-SMALL = {
-    w: i
-    for i, w in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
-    )
-}
+SMALL = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
 TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 
@@ -53,25 +43,22 @@ _NUMBER = re.compile(
 
 
 def _word_number(text: str) -> float | None:
-    words = re.findall(r"[a-z]+", text.lower())
+    """Returns the value that number words state ("two hundred thousand", "a dozen", "a couple of"), or None."""
     total, current, seen = 0.0, 0.0, False
-    for w in words:
-        if w in ("of", "few"):
-            continue
-        if w == "couple" or w == "a":
+    for w in re.findall(r"[a-z]+", text.lower()):
+        if w in ("couple", "a"):
             current = max(current, 2.0 if w == "couple" else 1.0)
-            seen = True
         elif w in SMALL or w in TENS:
             current += SMALL.get(w, TENS.get(w, 0))
-            seen = True
         elif w == "dozen":
             current = max(current, 1.0) * 12
-            seen = True
         elif w in SCALES:
             current = max(current, 1.0) * SCALES[w]
             if SCALES[w] >= 1000:
                 total, current = total + current, 0.0
-            seen = True
+        else:
+            continue  # "of", "few"
+        seen = True
     return total + current if seen else None
 
 
@@ -83,8 +70,6 @@ _MEASURE_AFTER = re.compile(
     r"\s+(?:sq(?:uare)?\.?\s+)?(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|acres?|hectares?|percent|per\s+cent)\b",
     re.IGNORECASE,
 )
-
-
 _PERCENT_AFTER = re.compile(rf"\s*(?:{_PERCENT})", re.IGNORECASE)
 
 
@@ -181,15 +166,8 @@ def numbers_agree(a: str, b: str) -> bool:
     """Returns True when two number keys are equal, or one is a range that holds the other."""
     if a == b:
         return True
-
-    def bounds(k: str) -> tuple[float, float] | None:
-        try:
-            parts = [float(p) for p in k.rstrip("%").split("-")]
-        except ValueError:
-            return None
-        return (parts[0], parts[-1])
-
-    ba, bb = bounds(a), bounds(b)
-    if ba is None or bb is None:
+    try:
+        lo_a, hi_a, lo_b, hi_b = (float(k.rstrip("%").split("-")[i]) for k in (a, b) for i in (0, -1))
+    except ValueError:
         return False
-    return (ba[0] <= bb[0] <= bb[1] <= ba[1]) or (bb[0] <= ba[0] <= ba[1] <= bb[1])
+    return lo_a <= lo_b <= hi_b <= hi_a or lo_b <= lo_a <= hi_a <= hi_b
