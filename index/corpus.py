@@ -166,7 +166,7 @@ class Corpus:
     def passages(self, units: Sequence[Unit], limit: int, around: int = 1, max_chars: int = 1500) -> list[Passage]:
         """Returns at most `limit` passages, each unit with `around` sentences on either side, in the order
         of the units: a unit's passage merges into an earlier one of its document that it overlaps or
-        touches while the merged one stays within `max_chars`, so no text is read twice."""
+        touches while the merged one stays within `max_chars` (1,500: about 300 tokens), so no text is read twice."""
         out: list[Passage] = []
         for unit in units:
             near = self.neighbours(unit, around, around)
