@@ -1,6 +1,7 @@
 """Export the reader and the bundled embedder to int8 ONNX graphs, the form the product runs.
 
-    python -m reader.export      # (make onnx) needs the [export] extra: onnx, onnxscript
+    python -m reader.export          # (make onnx) needs the [export] extra: onnx, onnxscript
+    python -m reader.export DIR      # only the reader in DIR (a trained candidate, for `python -m reader.compare DIR`)
 
 - reader/model/model.safetensors -> reader/model/model.int8.onnx (start and end logits)
 - the bundled all-MiniLM-L6-v2 -> index/models/minilm/model.int8.onnx (token vectors; the embedder pools)
@@ -13,6 +14,7 @@ new export, refit the thresholds (`make calibrate`): they belong to the graph th
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import tempfile
@@ -61,13 +63,18 @@ def export(model: torch.nn.Module, outputs: tuple[str, ...], target: Path) -> No
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("folder", type=Path, nargs="?", default=MODEL_DIR, help="the reader's folder (default: the shipped one, and the embedder too)")
+    args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")  # the quantiser logs every tensor at INFO
     log.setLevel(logging.INFO)
     from transformers import AutoModel, AutoModelForQuestionAnswering
 
     torch.manual_seed(0)
-    reader = AutoModelForQuestionAnswering.from_pretrained(MODEL_DIR, dtype=torch.float32)
-    export(reader, ("start_logits", "end_logits"), MODEL_DIR / READER_GRAPH)
+    reader = AutoModelForQuestionAnswering.from_pretrained(args.folder, dtype=torch.float32)
+    export(reader, ("start_logits", "end_logits"), args.folder / READER_GRAPH)
+    if args.folder.resolve() != MODEL_DIR.resolve():
+        return
     embedder = AutoModel.from_pretrained(bundled_model_path(), dtype=torch.float32)
     export(embedder, ("last_hidden_state",), EMBEDDER_GRAPH)
 
