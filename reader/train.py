@@ -101,11 +101,12 @@ def plan_groups(tokenizer, args) -> list[list[list[Window]]]:
     return [chosen[i : i + args.groups] for i in range(0, len(chosen), args.groups)]
 
 
-def group_loss(model, batch: list[list[Window]], pad: int, sep: int) -> torch.Tensor:
-    """One softmax per group over its windows' passage-token margins and a no-answer option at 0 (start and end)."""
+def group_loss(model, batch: list[list[Window]], pad: int, sep: int, window_loss: float = 0.0) -> torch.Tensor:
+    """One softmax per group over its windows' passage-token margins and a no-answer option at 0 (start and end),
+    plus `window_loss` times the default loss of each window on its own."""
     flat = [w for g in batch for w in g]
     t = tensors(flat, pad)
-    gold = (t.pop("start_positions"), t.pop("end_positions"))
+    gold = (t["start_positions"], t["end_positions"])
     out = model(**t)
     passage = (t["token_type_ids"] == 1) & (t["attention_mask"] == 1) & (t["input_ids"] != sep)
     losses = []
@@ -119,7 +120,7 @@ def group_loss(model, batch: list[list[Window]], pad: int, sep: int) -> torch.Te
             target = torch.logsumexp(scores[hits], 0) if hits else scores[0]
             losses.append(torch.logsumexp(scores, 0) - target)
             row += len(g)
-    return torch.stack(losses).mean()
+    return torch.stack(losses).mean() + window_loss * out.loss
 
 
 def tensors(batch: list[Window], pad: int) -> dict[str, torch.Tensor]:
@@ -191,6 +192,7 @@ def main() -> None:
     ap.add_argument("--others", type=int, default=3, help="distractor paragraphs per question group")
     ap.add_argument("--drop-share", type=float, default=0.2, help="share of answerable question groups without their own paragraph")
     ap.add_argument("--max-windows", type=int, default=6, help="windows kept per question group (those holding the answer first)")
+    ap.add_argument("--window-loss", type=float, default=0.0, help="weight of the default per-window loss added to a group's")
     ap.add_argument("--out", type=Path, default=MODEL_DIR, help="where the trained weights go (a later stage still starts from reader/model/)")
     ap.add_argument("--stage", type=int, default=1,
                     help=f"N > 1: start from the stage N-1 weights in reader/model/; defaults of stage 2: {STAGES[2]}")
@@ -238,7 +240,7 @@ def main() -> None:
     while step < total:
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             if args.groups:
-                loss = group_loss(model, batches[step], tokenizer.pad_token_id, tokenizer.sep_token_id)
+                loss = group_loss(model, batches[step], tokenizer.pad_token_id, tokenizer.sep_token_id, args.window_loss)
             else:
                 loss = model(**tensors(batches[step], tokenizer.pad_token_id)).loss
         loss.backward()

@@ -41,7 +41,7 @@ class _Logits:
         self.start, self.end = start, end
 
     def __call__(self, **batch: torch.Tensor) -> SimpleNamespace:
-        return SimpleNamespace(start_logits=torch.tensor(self.start), end_logits=torch.tensor(self.end))
+        return SimpleNamespace(start_logits=torch.tensor(self.start), end_logits=torch.tensor(self.end), loss=torch.tensor(2.0))
 
 
 # [CLS] q [SEP] p p [SEP]: positions 3 and 4 are passage tokens
@@ -58,6 +58,8 @@ def test_group_loss_is_one_softmax_over_the_margins_of_all_windows_and_no_answer
     assert got.item() == pytest.approx((torch.logsumexp(margins, 0) - 3.0).item(), abs=1e-5)
     nothing = group_loss(model, [[_window(), _window()]], pad=0, sep=102)  # no window answers: the target is no-answer
     assert nothing.item() == pytest.approx(torch.logsumexp(margins, 0).item(), abs=1e-5)
+    mixed = group_loss(model, [[_window(), _window()]], pad=0, sep=102, window_loss=0.5)  # plus half the per-window loss
+    assert mixed.item() == pytest.approx(nothing.item() + 1.0, abs=1e-5)
 
 
 def test_group_loss_falls_when_the_answer_outscores_other_passages() -> None:
