@@ -2,6 +2,8 @@
 
     python -m reader.compare NEW_MODEL_DIR [--baseline reader/model]
 
+(`python -m reader.export NEW_MODEL_DIR` writes the int8 graph of the weights in that folder.)
+
 Each reader (a folder holding the int8 graph, tokenizer and training.json, as reader/model/) answers every
 question of the SQuAD calibration articles (indexed together, open retrieval, as the squad suite) and every
 Mosul dev question, with the same retrieval. Each is scored, at every answer threshold of `reader.calibrate`'s

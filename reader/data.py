@@ -15,12 +15,6 @@ answer is a positive (labelled with its start and end tokens); every window of a
 answer is a negative (labelled [CLS]); a window of an answerable paragraph that misses the answer is
 kept as a negative with probability `miss_share`. The stream of windows is a fixed function of the
 seed, and a run trains on its first `steps * batch_size` windows.
-
-Question groups (`groups`, for a stage trained with one normalisation over several passages): a question
-with its own paragraph and the `others` paragraphs of the same article that share most of its content
-words and hold none of its answers (what retrieval hands the reader); for a share of the answerable
-questions the own paragraph is left out, so that nothing in the group answers. A group's windows are
-scored together (`reader.train`), as the product compares spans of several passages.
 """
 
 from __future__ import annotations
@@ -74,12 +68,17 @@ def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
 
 
-def distractors(question: str, answers: list[str], paragraphs: list[str], words: list[set[str]], own: int, n: int = 1) -> list[str]:
-    """The `n` other paragraphs of the article sharing most question words (at least one) and holding no answer."""
+def hard_negative(question: str, answers: list[str], paragraphs: list[str], words: list[set[str]], own: int) -> str | None:
+    """The other paragraph of the article sharing most question words and holding no answer."""
     q = _words(question)
-    scored = [(len(q & words[i]), -i) for i, text in enumerate(paragraphs)
-              if i != own and not any(a.lower() in text.lower() for a in answers)]
-    return [paragraphs[-i] for score, i in sorted(scored, reverse=True)[:n] if score > 0]
+    best, best_score = None, 0
+    for i, text in enumerate(paragraphs):
+        if i == own or any(a.lower() in text.lower() for a in answers):
+            continue
+        score = len(q & words[i])
+        if score > best_score:
+            best, best_score = text, score
+    return best
 
 
 def _examples(articles: list[dict], negative_share: float, impossible_repeat: int, rng: random.Random) -> list[Example]:
@@ -95,8 +94,9 @@ def _examples(articles: list[dict], negative_share: float, impossible_repeat: in
                 a = qa["answers"][0]
                 out.append(Example(qa["question"], p["context"], a["answer_start"], a["text"]))
                 if rng.random() < negative_share:
-                    out.extend(Example(qa["question"], neg, -1, "") for neg in distractors(
-                        qa["question"], [x["text"] for x in qa["answers"]], paragraphs, words, i))
+                    neg = hard_negative(qa["question"], [x["text"] for x in qa["answers"]], paragraphs, words, i)
+                    if neg is not None:
+                        out.append(Example(qa["question"], neg, -1, ""))
     return out
 
 
@@ -115,34 +115,6 @@ def training_set(squad1_share: float, negative_share: float, impossible_repeat: 
     examples = s1 + s2
     rng.shuffle(examples)
     return examples
-
-
-def groups(share: float, others: int, drop_share: float, seed: int) -> list[list[Example]]:
-    """Shuffled question groups (see the module's docstring): a seeded `share` of the SQuAD 1.x train questions
-    and every question of the SQuAD 2.0 train articles, each as [own paragraph (unless dropped), distractors...]."""
-    rng = random.Random(seed)
-    wanted = set(split("train"))
-    out: list[list[Example]] = []
-    for source, articles in ((1, load(SQUAD1)), (2, [a for a in load(SQUAD2) if a["title"] in wanted])):
-        part: list[list[Example]] = []
-        for article in articles:
-            paragraphs = [p["context"] for p in article["paragraphs"]]
-            words = [_words(t) for t in paragraphs]
-            for i, p in enumerate(article["paragraphs"]):
-                for qa in p["qas"]:
-                    answers = [] if qa.get("is_impossible") else qa["answers"]
-                    group = [Example(qa["question"], neg, -1, "") for neg in distractors(
-                        qa["question"], [a["text"] for a in answers], paragraphs, words, i, others)]
-                    if not answers:
-                        group.insert(0, Example(qa["question"], p["context"], -1, ""))
-                    elif rng.random() >= drop_share:
-                        group.insert(0, Example(qa["question"], p["context"], answers[0]["answer_start"], answers[0]["text"]))
-                    if group:
-                        part.append(group)
-        rng.shuffle(part)
-        out.extend(part[: int(len(part) * share)] if source == 1 else part)
-    rng.shuffle(out)
-    return out
 
 
 def windows(

@@ -4,14 +4,6 @@
     python -m reader.train --fresh    # start over
     python -m reader.train --stage 2  # stage 2: from stage 1's weights in reader/model/, the other half of SQuAD 1.x
     python -m reader.train --stage 3 --squad1-share 1 ...  # any later stage: from the previous stage's weights, settings given
-    python -m reader.train --stage 3 --groups 3 ...  # a stage on question groups, one normalisation over their windows
-
-With --groups N each step reads N question groups (`reader.data.groups`: a question with its own paragraph and
-distractor paragraphs of its article, at most --max-windows windows each, those holding the answer first), and
-the loss is one softmax per group over the margins (start or end logit minus its window's [CLS] logit) of every
-passage token of every window of the group, plus a no-answer option at margin 0: the gold position when a
-window holds the answer, else no-answer. It trains what the product does, comparing margins across passages
-(`qa/decide.py`), where the default trains each window on its own.
 
 The budget is a fixed number of windows (--steps batches of --batch-size), not wall time, so a run is
 reproducible; a quiet 2-core machine with bf16 finishes the default in under an hour. A checkpoint is
@@ -39,7 +31,7 @@ import torch
 from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
 from index.encoder import record_sum, recorded_sums
-from reader.data import Window, groups, training_set, windows
+from reader.data import Window, training_set, windows
 
 HERE = Path(__file__).resolve().parent
 MODEL_DIR = HERE / "model"
@@ -87,42 +79,6 @@ def plan(tokenizer, args) -> list[list[Window]]:
     return out
 
 
-def plan_groups(tokenizer, args) -> list[list[list[Window]]]:
-    """The run's batches of --groups question groups each, its first steps*groups groups, in a seeded order."""
-    want = args.steps * args.groups
-    chosen: list[list[Window]] = []
-    for examples in groups(args.squad1_share, args.others, args.drop_share, args.seed):
-        found = list(windows(tokenizer, examples, args.max_length, args.max_question, args.stride, 1.0, args.seed))
-        chosen.append(([w for w in found if w.start] + [w for w in found if not w.start])[: args.max_windows])
-        if len(chosen) == want:
-            break
-    answered = sum(any(w.start for w in g) for g in chosen)
-    log.info("%d groups (%d with an answer), %d windows", len(chosen), answered, sum(map(len, chosen)))
-    return [chosen[i : i + args.groups] for i in range(0, len(chosen), args.groups)]
-
-
-def group_loss(model, batch: list[list[Window]], pad: int, sep: int, window_loss: float = 0.0) -> torch.Tensor:
-    """One softmax per group over its windows' passage-token margins and a no-answer option at 0 (start and end),
-    plus `window_loss` times the default loss of each window on its own."""
-    flat = [w for g in batch for w in g]
-    t = tensors(flat, pad)
-    gold = (t["start_positions"], t["end_positions"])
-    out = model(**t)
-    passage = (t["token_type_ids"] == 1) & (t["attention_mask"] == 1) & (t["input_ids"] != sep)
-    losses = []
-    for logits, where in ((out.start_logits, gold[0]), (out.end_logits, gold[1])):
-        margin = (logits.float() - logits.float()[:, :1]).masked_fill(~passage, float("-inf"))
-        row = 0
-        for g in batch:
-            m = margin[row : row + len(g)]
-            scores = torch.cat([m.new_zeros(1), m.reshape(-1)])
-            hits = [1 + i * m.shape[1] + int(where[row + i]) for i in range(len(g)) if where[row + i] > 0]
-            target = torch.logsumexp(scores[hits], 0) if hits else scores[0]
-            losses.append(torch.logsumexp(scores, 0) - target)
-            row += len(g)
-    return torch.stack(losses).mean() + window_loss * out.loss
-
-
 def tensors(batch: list[Window], pad: int) -> dict[str, torch.Tensor]:
     width = max(len(w.input_ids) for w in batch)
     return {
@@ -134,19 +90,19 @@ def tensors(batch: list[Window], pad: int) -> dict[str, torch.Tensor]:
     }
 
 
-def export(model, tokenizer, settings: dict, folder: Path = MODEL_DIR) -> None:
-    """fp16 weights, config and tokenizer in `folder` (reader/model/), with their SHA-256."""
-    if folder.exists():
-        shutil.rmtree(folder)
-    model.half().save_pretrained(folder, safe_serialization=True)
-    tokenizer.save_pretrained(folder)
-    (folder / "training.json").write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
-    record_sum(folder / "model.safetensors")
+def export(model, tokenizer, settings: dict) -> None:
+    """fp16 weights, config and tokenizer in reader/model/, with their SHA-256."""
+    if MODEL_DIR.exists():
+        shutil.rmtree(MODEL_DIR)
+    model.half().save_pretrained(MODEL_DIR, safe_serialization=True)
+    tokenizer.save_pretrained(MODEL_DIR)
+    (MODEL_DIR / "training.json").write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    record_sum(MODEL_DIR / "model.safetensors")
 
 
 def recipe(args) -> dict:
     """The settings that decide the weights (not threads, saving or resuming): a checkpoint resumes only under the same."""
-    return {k: v for k, v in vars(args).items() if k not in ("fresh", "threads", "save_minutes", "stage", "out")}
+    return {k: v for k, v in vars(args).items() if k not in ("fresh", "threads", "save_minutes", "stage")}
 
 
 def starting_point(stage: int, model_dir: Path) -> dict:
@@ -188,12 +144,6 @@ def main() -> None:
     ap.add_argument("--bf16", choices=["auto", "on", "off"], default="auto", help="bf16 autocast; auto: where the CPU has native bf16")
     ap.add_argument("--fresh", action="store_true", help="ignore any checkpoint")
     ap.add_argument("--squad1-from", type=float, default=0.0, help="where in the seeded SQuAD 1.x order the run's share starts")
-    ap.add_argument("--groups", type=int, default=0, help="question groups per step, one normalisation over each group's windows (0: windows)")
-    ap.add_argument("--others", type=int, default=3, help="distractor paragraphs per question group")
-    ap.add_argument("--drop-share", type=float, default=0.2, help="share of answerable question groups without their own paragraph")
-    ap.add_argument("--max-windows", type=int, default=6, help="windows kept per question group (those holding the answer first)")
-    ap.add_argument("--window-loss", type=float, default=0.0, help="weight of the default per-window loss added to a group's")
-    ap.add_argument("--out", type=Path, default=MODEL_DIR, help="where the trained weights go (a later stage still starts from reader/model/)")
     ap.add_argument("--stage", type=int, default=1,
                     help=f"N > 1: start from the stage N-1 weights in reader/model/; defaults of stage 2: {STAGES[2]}")
     stage = ap.parse_known_args()[0].stage
@@ -210,7 +160,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     tokenizer = AutoTokenizer.from_pretrained(base_model())
-    batches: list = plan_groups(tokenizer, args) if args.groups else plan(tokenizer, args)
+    batches = plan(tokenizer, args)
     total = len(batches)
     model = AutoModelForQuestionAnswering.from_pretrained(MODEL_DIR if init else base_model(), dtype=torch.float32)
     if args.freeze_embeddings:
@@ -233,16 +183,13 @@ def main() -> None:
         torch.set_rng_state(state["rng"])
         step, elapsed, loss_avg = state["step"], state["elapsed"], state["loss"]
         log.info("resumed at step %d (%.1f min trained)", step, elapsed / 60)
-    log.info("training %d steps of %s of <= %d tokens, bf16 %s, %d threads", total,
-             f"{args.groups} question groups" if args.groups else f"{args.batch_size} windows", args.max_length, bf16, args.threads)
+    log.info("training %d steps of %d windows of <= %d tokens, bf16 %s, %d threads", total, args.batch_size, args.max_length, bf16, args.threads)
     model.train()
-    t0, last_save, seen0 = time.time(), time.time(), step
+    t0, last_save, seen0 = time.time(), time.time(), step * args.batch_size
     while step < total:
+        batch = tensors(batches[step], tokenizer.pad_token_id)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            if args.groups:
-                loss = group_loss(model, batches[step], tokenizer.pad_token_id, tokenizer.sep_token_id, args.window_loss)
-            else:
-                loss = model(**tensors(batches[step], tokenizer.pad_token_id)).loss
+            loss = model(**batch).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
@@ -251,21 +198,20 @@ def main() -> None:
         step += 1
         loss_avg = loss.item() if loss_avg == 0 else 0.98 * loss_avg + 0.02 * loss.item()
         if step % 20 == 0 or step == total:
-            rate = (step - seen0) / (time.time() - t0)
-            log.info("step %d/%d loss %.3f lr %.2e %.2f steps/s eta %.0f min", step, total, loss_avg, sched.get_last_lr()[0], rate,
-                     (total - step) / rate / 60)
+            rate = (step * args.batch_size - seen0) / (time.time() - t0)
+            log.info("step %d/%d loss %.3f lr %.2e %.1f windows/s eta %.0f min", step, total, loss_avg, sched.get_last_lr()[0], rate,
+                     (total - step) * args.batch_size / rate / 60)
         if time.time() - last_save >= args.save_minutes * 60 or step == total:
             save(model, opt, sched, step, elapsed + time.time() - t0, loss_avg, args)
             last_save = time.time()
     elapsed += time.time() - t0
     settings = {k: v for k, v in vars(args).items() if k != "fresh"} | {
-        "bf16": bf16, "windows": sum(map(len, batches)) if not args.groups else sum(len(g) for b in batches for g in b), "trained_steps": step, "train_minutes": round(elapsed / 60, 1),
+        "bf16": bf16, "windows": total * args.batch_size, "trained_steps": step, "train_minutes": round(elapsed / 60, 1),
         "final_loss": round(loss_avg, 3), "base": BASE, "torch": torch.__version__,
     } | ({"previous_stage": init} if init is not None else {})
-    settings["out"] = str(args.out)
-    export(model, tokenizer, settings, args.out)
-    log.info("done: %d windows in %.1f min, final loss %.3f; exported %s (sha256 %s)", settings["windows"], elapsed / 60, loss_avg,
-             args.out, (args.out / "SHA256").read_text().split()[0])
+    export(model, tokenizer, settings)
+    log.info("done: %d windows in %.1f min, final loss %.3f; exported %s (sha256 %s)", total * args.batch_size, elapsed / 60, loss_avg,
+             MODEL_DIR, (MODEL_DIR / "SHA256").read_text().split()[0])
 
 
 if __name__ == "__main__":
