@@ -1,12 +1,15 @@
 """Deciding from the reader's spans: answer, abstain, or show the sides when documents disagree.
 
 - The span with the highest margin answers when its margin reaches `Calibration.answer`.
+- Each span reads as the widest span holding it that the reader scored at most `Calibration.widen`
+  under it (the model cannot tell them apart: "1796" or "until 1796", "two million" or "over two
+  million"); it keeps its own margin, so widening never changes whether anything answers.
 - Every other document's own best span whose margin reaches `Calibration.side` is compared with
   it: the same value (numbers and dates normalised, a range holding a number; short phrases when
   one's words hold the other's or most are shared) cites that document beside the answer; a
   different value of the same type (number, date, phrase) is another side.
 
-Both thresholds are fitted on held-out articles by `python -m reader.calibrate` and stored in
+The thresholds are fitted on held-out articles by `python -m reader.calibrate` and stored in
 `qa/calibration.json`: one family of thresholds on the reader's margin (a span's score minus its
 window's no-answer score).
 """
@@ -32,6 +35,7 @@ class Calibration:
 
     answer: float = 0.0  # the best span answers when its margin is at least this
     side: float = 0.0  # another document's best span counts (agreeing, or a side) at this margin
+    widen: float = 0.0  # a span reads as the widest span holding it with a margin at most this much lower
     fitted_on: str = "defaults"
 
     @classmethod
@@ -51,6 +55,17 @@ class Reading:
     end: int
     text: str
     margin: float
+    wider: tuple[Reading, ...] = ()  # the spans holding this one that the reader scored nearly as high (or higher)
+
+
+def widened(r: Reading, widen: float) -> Reading:
+    """Returns the reading as its widest holding span within `widen` of its margin (longest, then best
+    scored), keeping its own margin; the reading itself when there is none."""
+    near = [w for w in r.wider if w.margin >= r.margin - widen]
+    if not near:
+        return r
+    w = max(near, key=lambda w: (w.end - w.start, w.margin))
+    return Reading(r.doc_id, w.start, w.end, w.text, r.margin)
 
 
 @dataclass(frozen=True)
@@ -102,7 +117,7 @@ def same_value(a: str, b: str) -> bool:
 
 def decide(readings: Sequence[Reading], calibration: Calibration) -> Decision:
     """Returns the decision for the spans the reader found in the retrieved passages."""
-    ranked = tuple(sorted(readings, key=lambda r: -r.margin))
+    ranked = tuple(sorted((widened(r, calibration.widen) for r in readings), key=lambda r: -r.margin))
     if not ranked:
         return Decision((), "text", "no passage was retrieved")
     best = ranked[0]

@@ -122,15 +122,18 @@ class Engine:
 
     def readings(self, question: str) -> tuple[list[Unit], list[Passage], list[Reading]]:
         """Returns, for a question read by `read_question`: the retrieved sentences, the passages read
-        around them and every span the reader found in them (by document offsets, once each)."""
+        around them and every span the reader found in them (by document offsets, once each, with the spans
+        holding it that it may widen to)."""
         corpus = self.corpus
         hits = retrieve(corpus, self.embedder, question, self.settings.candidates * HITS_PER_PASSAGE)
         passages = corpus.passages(hits, self.settings.candidates)
         corpus.read_texts([w.doc_id for w in passages])  # one call to the store for every document read
         seen: dict[tuple[str, int, int], Reading] = {}
-        for w, found in zip(passages, self.reader.read(question, [corpus.text(w) for w in passages]), strict=True):
+        texts = [corpus.text(w) for w in passages]
+        for w, text, found in zip(passages, texts, self.reader.read(question, texts), strict=True):
             for s in found:
-                r = Reading(w.doc_id, w.start + s.start, w.start + s.end, s.text, s.margin)
+                wider = tuple(Reading(w.doc_id, w.start + a, w.start + b, text[a:b], m) for a, b, m in s.wider)
+                r = Reading(w.doc_id, w.start + s.start, w.start + s.end, s.text, s.margin, wider)
                 if (key := (r.doc_id, r.start, r.end)) not in seen or seen[key].margin < r.margin:
                     seen[key] = r
         return hits, passages, list(seen.values())

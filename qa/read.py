@@ -3,9 +3,10 @@ around the retrieved ones).
 
 The reader is extractive question answering with a no-answer option: for each passage it returns the
 best spans by character offsets, each with a `margin`, the span's score (start + end logit) minus the
-no-answer score of the model window it was read in. Margins are comparable across passages (the model
-was trained with negatives from other passages), and one calibrated threshold on them decides whether
-anything answers (`qa/decide.py`). The weights (reader/MODEL_CARD.md; run as the int8 ONNX graph) are
+no-answer score of the model window it was read in, and the spans of the passage that hold it with their
+own margins (where the model is unsure how far a span reaches: "1796" or "until 1796"). Margins are
+comparable across passages (the model was trained with negatives from other passages), and calibrated
+thresholds on them decide whether anything answers and how wide the answer is (`qa/decide.py`). The weights (reader/MODEL_CARD.md; run as the int8 ONNX graph) are
 checked against their SHA-256 when loaded; a passage longer than the model's window is read in
 overlapping windows with exact offsets.
 """
@@ -27,6 +28,7 @@ from qa.settings import PROJECT_ROOT
 MODEL_DIR = PROJECT_ROOT / "reader" / "model"
 GRAPH = "model.int8.onnx"  # exported from model.safetensors by `python -m reader.export`
 Logits = Callable[[dict[str, np.ndarray]], Sequence[np.ndarray]]  # a batch of encoded windows -> start, end logits
+WIDEST = 2.0  # a span's wider readings are kept down to this far under its margin (`Calibration.widen` is fitted up to it)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Span:
     end: int
     text: str
     margin: float  # span score minus the no-answer score of its window: > threshold means it answers
+    wider: tuple[tuple[int, int, float], ...] = ()  # (start, end, margin) of the passage's spans that hold this one, margin at least its own less WIDEST
 
 
 class Reader(Protocol):
@@ -146,7 +149,10 @@ class ExtractiveReader:
             for (s, e), margin in sorted(spans.items(), key=lambda kv: -kv[1]):
                 if any(s < c.end and c.start < e for c in chosen):
                     continue  # an overlapping, weaker reading of a span already kept
-                chosen.append(Span(s, e, passages[p][s:e], margin))
+                wider = tuple(
+                    (s2, e2, m2) for (s2, e2), m2 in spans.items() if s2 <= s and e <= e2 and (s2, e2) != (s, e) and m2 >= margin - WIDEST
+                )
+                chosen.append(Span(s, e, passages[p][s:e], margin, wider))
                 if len(chosen) >= top_n:
                     break
             out[p] = chosen

@@ -7,6 +7,10 @@
   the threshold that maximises the mean of both corpora's balanced accuracy (the mean of the
   share of answerable questions answered right and the share of unanswerable ones refused),
   under a cap on false abstentions in each.
+- `widen` (how far under a span's margin a span holding it may still be the answer's text) on the
+  same questions at that `answer` threshold: the one that maximises the mean of both corpora's
+  answered-right share and token F1 of the answerable questions (widening holds more of a gold
+  answer and costs F1 when the extra words are not in it).
 - `side` (does another document's best span count, agreeing or as another side?) on the Mosul
   dev split, whose conflict questions are the only labelled disagreements: the threshold that
   maximises the mean of conflict recall and the accuracy of the other answerable questions.
@@ -30,10 +34,11 @@ from tqdm import tqdm
 
 from evals import squad
 from evals.dataset import Item, load_items
-from evals.metrics import MAX_ANSWER_WORDS, matches
+from evals.metrics import MAX_ANSWER_WORDS, matches, span_f1
 from qa.decide import CALIBRATION_FILE, Calibration, Reading, decide
 from qa.engine import Engine
 from qa.quote import answer_text
+from qa.read import WIDEST
 from qa.settings import Settings, go_offline
 
 MAX_FALSE_ABSTENTION = 0.10  # on each corpus: the product's promise that answerable questions are rarely refused
@@ -91,13 +96,37 @@ def fit_answer(corpora: dict[str, Collected], side: float = 1e9, show: bool = Fa
     return found
 
 
-def fit_side(mosul: Collected, answer: float) -> float:
+def f1(it: Item, readings: list[Reading], cal: Calibration) -> float:
+    """Returns the token F1 of the answer to an answerable item decided with `cal` (0 when it abstains)."""
+    d = decide(readings, cal)
+    return 0.0 if d.abstain else max(span_f1(answer_text(d.sides), form) for g in it.answer for form in g)
+
+
+def fit_widen(corpora: dict[str, Collected], answer: float) -> float:
+    """Returns the widening (0, 0.25, ..., `qa.read.WIDEST`) with the best mean over the corpora of the
+    answerable questions' answered-right share and token F1 at the `answer` threshold."""
+    best, best_score = 0.0, -1.0
+    for w in [x / 4 for x in range(int(WIDEST * 4) + 1)]:
+        cal, parts, shown = Calibration(answer=answer, side=1e9, widen=w), [], []
+        for name, data in corpora.items():
+            ans = [(it, rs) for it, rs in data if it.answerable]
+            acc = sum(outcome(it, rs, cal)[1] for it, rs in ans) / max(len(ans), 1)
+            tf1 = sum(f1(it, rs, cal) for it, rs in ans) / max(len(ans), 1)
+            parts.append((acc + tf1) / 2)
+            shown.append(f"{name}: answered right {acc:.3f} token F1 {tf1:.3f}")
+        print(f"widen {w:5.2f}  " + "  ".join(shown))
+        if sum(parts) / len(parts) > best_score:
+            best, best_score = w, sum(parts) / len(parts)
+    return best
+
+
+def fit_side(mosul: Collected, answer: float, widen: float = 0.0) -> float:
     """Returns the side threshold with the best mean of conflict recall and other answerable accuracy."""
     conflicts = [(it, rs) for it, rs in mosul if it.kind == "conflict"]
     others = [(it, rs) for it, rs in mosul if it.answerable and it.kind != "conflict"]
     best, best_score = answer, -1.0
     for t in [answer + x / 4 for x in range(0, 41)]:
-        cal = Calibration(answer=answer, side=t)
+        cal = Calibration(answer=answer, side=t, widen=widen)
         recall = sum(outcome(it, rs, cal)[1] for it, rs in conflicts) / max(len(conflicts), 1)
         acc = sum(outcome(it, rs, cal)[1] for it, rs in others) / max(len(others), 1)
         print(f"side {t:6.2f}  conflict recall {recall:.3f}  other accuracy {acc:.3f}")
@@ -130,10 +159,16 @@ def main() -> None:
     _, answer = fit_answer({"squad": squad_data, "mosul": mosul_data}, show=True)
     if math.isnan(answer):
         raise SystemExit(f"no answer threshold keeps false abstentions at most {MAX_FALSE_ABSTENTION} on both corpora")
-    side = fit_side(mosul_data, answer)
-    cal = Calibration(answer=answer, side=side, fitted_on=f"answer: {len(squad_data)} SQuAD calibration questions + {len(mosul_data)} Mosul dev questions; side: the Mosul dev sample")
+    widen = fit_widen({"squad": squad_data, "mosul": mosul_data}, answer)
+    side = fit_side(mosul_data, answer, widen)
+    cal = Calibration(
+        answer=answer,
+        side=side,
+        widen=widen,
+        fitted_on=f"answer, widen: {len(squad_data)} SQuAD calibration questions + {len(mosul_data)} Mosul dev questions; side: the Mosul dev sample",
+    )
     CALIBRATION_FILE.write_text(json.dumps(asdict(cal), indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {CALIBRATION_FILE}: answer {answer}, side {side}")
+    print(f"wrote {CALIBRATION_FILE}: answer {answer}, widen {widen}, side {side}")
 
 
 if __name__ == "__main__":

@@ -27,16 +27,22 @@ class FakeReader:
     It can make a test fail: a passage holding none of the answers gets no span.
     """
 
-    def __init__(self, answers: dict[str, float]) -> None:
+    def __init__(self, answers: dict[str, float], wider: dict[str, tuple[str, float]] | None = None) -> None:
         self.answers = dict(answers)
+        self.wider = dict(wider or {})  # answer -> a span holding it and that span's margin
         self.questions: list[str] = []
+
+    def _span(self, text: str, i: int, answer: str, margin: float) -> Span:
+        wide, m = self.wider.get(answer, ("", 0.0))
+        j = text.find(wide) if wide else -1
+        return Span(i, i + len(answer), answer, margin, ((j, j + len(wide), m),) if j >= 0 else ())
 
     def read(self, question: str, passages: Sequence[str], top_n: int = 3) -> list[list[Span]]:
         """Returns, for each passage, the known answers it holds (first occurrence each), best first."""
         self.questions.append(question)
         out: list[list[Span]] = []
         for text in passages:
-            found = [Span(i, i + len(a), a, m) for a, m in self.answers.items() if (i := text.find(a)) >= 0]
+            found = [self._span(text, i, a, m) for a, m in self.answers.items() if (i := text.find(a)) >= 0]
             out.append(sorted(found, key=lambda s: -s.margin)[:top_n])
         return out
 
@@ -109,6 +115,20 @@ def test_the_best_span_answers_and_its_sentence_is_the_quote_with_the_span_marke
     assert q.doc_id == "bridge_b" and q.text == "Repairs will cost 2 million euros."
     doc = engine.corpus.doc_text("bridge_b")
     assert doc[q.answer_start : q.answer_end] == "2 million euros"  # type: ignore[misc]
+    _check_quotes(engine, a)
+
+
+def test_a_span_reads_as_the_span_holding_it_that_scores_within_the_calibrated_widening(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, ARTICLES, {"2 million euros": 6.0})
+    engine.reader = FakeReader({"2 million euros": 6.0}, wider={"2 million euros": ("cost 2 million euros", 5.5)})
+    assert engine.answer("How much will the repairs cost?").text == "2 million euros [1]."  # widen 0: as read
+    engine.calibration = Calibration(answer=1.0, side=2.0, widen=0.25)
+    assert engine.answer("How much will the repairs cost?").text == "2 million euros [1]."  # 0.5 under: too far
+    engine.calibration = Calibration(answer=5.8, side=2.0, widen=0.5)
+    a = engine.answer("How much will the repairs cost?")
+    assert a.text == "Cost 2 million euros [1]."  # it answers on its own margin (6.0 over 5.8), not the wider one's
+    doc = engine.corpus.doc_text("bridge_b")
+    assert doc[a.quotes[0].answer_start : a.quotes[0].answer_end] == "cost 2 million euros"  # type: ignore[misc]
     _check_quotes(engine, a)
 
 

@@ -10,7 +10,7 @@ import pytest
 from index.chunking import sentence_spans
 from index.encoder import EncoderError
 from qa.decide import Calibration
-from qa.read import ExtractiveReader
+from qa.read import WIDEST, ExtractiveReader
 from reader.evaluate import TorchReader
 from tests.conftest import SEEDS
 
@@ -74,6 +74,8 @@ def test_every_span_slices_its_passage_exactly_over_the_seeds(reader: Extractive
             for passage, found in zip(passages, reader.read(q, passages), strict=True):
                 for s in found:
                     assert passage[s.start : s.end] == s.text and s.text.strip()
+                    for a, b, m in s.wider:  # the spans it may widen to hold it and score at most WIDEST under it
+                        assert a <= s.start and s.end <= b and (a, b) != (s.start, s.end) and m >= s.margin - WIDEST
 
 
 @pytest.mark.parametrize(("kind", "command"), [(ExtractiveReader, "make onnx"), (TorchReader, "make reader")])

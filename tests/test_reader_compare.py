@@ -6,7 +6,7 @@ import math
 
 from evals.dataset import Item
 from qa.decide import Reading
-from reader.calibrate import fit_answer
+from reader.calibrate import fit_answer, fit_widen
 
 
 def _item(n: int, answer: str | None) -> Item:
@@ -34,3 +34,17 @@ def test_a_threshold_over_the_false_abstention_cap_is_never_chosen() -> None:
     wrong = [(_item(1, "1921"), _read("1898", 3.0))]
     assert fit_answer({"one": data, "two": wrong})[0] == 0.25
     assert math.isnan(fit_answer({"one": [(_item(1, "1921"), [])]})[1])
+
+
+def _wide(text: str, margin: float, wider: str, wider_margin: float) -> list[Reading]:
+    i = wider.index(text)
+    return [Reading("d", i, i + len(text), text, margin, (Reading("d", 0, len(wider), wider, wider_margin),))]
+
+
+def test_widening_is_fitted_to_hold_the_gold_answer_and_not_to_add_words_it_lacks() -> None:
+    # the reader is unsure whether "until" belongs to the answer, and the gold says it does
+    holds = [(_item(1, "until 1796"), _wide("1796", 6.0, "until 1796", 5.0))]
+    assert 1.0 <= fit_widen({"one": holds}, answer=3.0) <= 2.0
+    # the same doubt where the gold is the narrow span: widening loses token F1 and gains nothing
+    narrow = [(_item(1, "1796"), _wide("1796", 6.0, "in 1796 and", 5.0))]
+    assert fit_widen({"one": narrow}, answer=3.0) == 0.0
