@@ -8,7 +8,8 @@ own margins (where the model is unsure how far a span reaches: "1796" or "until 
 comparable across passages (the model was trained with negatives from other passages), and calibrated
 thresholds on them decide whether anything answers and how wide the answer is (`qa/decide.py`). The weights (reader/MODEL_CARD.md; run as the int8 ONNX graph) are
 checked against their SHA-256 when loaded; a passage longer than the model's window is read in
-overlapping windows with exact offsets.
+overlapping windows with exact offsets. A span holds whole words: one whose best boundary falls on a
+word's inner piece ("##dendorff" of "Ludendorff") reads from the word's first piece to its last.
 """
 
 from __future__ import annotations
@@ -135,13 +136,19 @@ class ExtractiveReader:
         best: dict[int, dict[tuple[int, int], float]] = {}  # passage -> span offsets -> best margin
         for f, (p, enc) in enumerate(encoded):
             ctx = [i for i, s in enumerate(enc.sequence_ids) if s == 1]
-            s_log, e_log, offs = starts[f].tolist(), ends[f].tolist(), enc.offsets
+            s_log, e_log, offs, words = starts[f].tolist(), ends[f].tolist(), enc.offsets, enc.word_ids
+            first: dict[int, int] = {}  # a word's first and last token in this window: spans hold whole words
+            last: dict[int, int] = {}
+            for i in ctx:
+                first.setdefault(words[i], i)
+                last[words[i]] = i
             null = s_log[0] + e_log[0]
             spans, top_e = best.setdefault(p, {}), sorted(ctx, key=lambda i: -e_log[i])[:20]
             for si in sorted(ctx, key=lambda i: -s_log[i])[:20]:
                 for ei in top_e:
                     if si <= ei < si + self.max_answer_tokens:
-                        key, margin = (offs[si][0], offs[ei][1]), s_log[si] + e_log[ei] - null
+                        key = (offs[first[words[si]]][0], offs[last[words[ei]]][1])
+                        margin = s_log[si] + e_log[ei] - null
                         spans[key] = max(margin, spans.get(key, margin))
         out: list[list[Span]] = [[] for _ in passages]
         for p, spans in best.items():

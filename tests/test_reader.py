@@ -5,7 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
+from tokenizers import Tokenizer
 
 from index.chunking import sentence_spans
 from index.encoder import EncoderError
@@ -130,3 +132,30 @@ def test_a_question_longer_than_the_window_is_cut_and_still_read(reader: Extract
     assert reader.windows(question, [PASSAGE]) == 1
     best = _best(reader, question)
     assert PASSAGE[best.start : best.end] == best.text
+
+
+class _PeakReader(ExtractiveReader):
+    """The real tokenizer with fake logits: the start peaks on one token id, the end on another, [CLS] at 0."""
+
+    def __init__(self, start_id: int, end_id: int) -> None:
+        super().__init__()
+        self.start_id, self.end_id = start_id, end_id
+
+    def load(self):  # type: ignore[no-untyped-def]
+        def logits(inputs: dict[str, np.ndarray]) -> list[np.ndarray]:
+            ids = inputs["input_ids"]
+            start = np.where(ids == self.start_id, 10.0, -10.0)
+            end = np.where(ids == self.end_id, 10.0, -10.0)
+            start[:, 0] = end[:, 0] = 0.0
+            return [start, end]
+
+        return logits
+
+
+def test_a_span_whose_boundary_falls_inside_a_word_holds_the_whole_word() -> None:
+    passage = "After the war the Ludendorff Bridge was never rebuilt."
+    tokenizer = Tokenizer.from_file(str(ExtractiveReader().model_dir / "tokenizer.json"))
+    pieces = tokenizer.encode("Ludendorff Bridge", add_special_tokens=False)
+    assert len(pieces.ids) > 2 and pieces.tokens[1].startswith("##")  # the name is split into pieces
+    best = _PeakReader(start_id=pieces.ids[1], end_id=pieces.ids[-1]).read("Which bridge?", [passage])[0][0]
+    assert best.text == "Ludendorff Bridge" and passage[best.start : best.end] == best.text
