@@ -6,10 +6,11 @@ best spans by character offsets, each with a `margin`, the span's score (start +
 no-answer score of the model window it was read in, and the spans of the passage that hold it with their
 own margins (where the model is unsure how far a span reaches: "1796" or "until 1796"). Margins are
 comparable across passages (the model was trained with negatives from other passages), and calibrated
-thresholds on them decide whether anything answers and how wide the answer is (`qa/decide.py`). The weights (reader/MODEL_CARD.md; run as the int8 ONNX graph) are
-checked against their SHA-256 when loaded; a passage longer than the model's window is read in
-overlapping windows with exact offsets. A span holds whole words: one whose best boundary falls on a
-word's inner piece ("##dendorff" of "Ludendorff") reads from the word's first piece to its last.
+thresholds on them decide whether anything answers and how wide the answer is (`qa/decide.py`). The
+weights (reader/MODEL_CARD.md; run as the int8 ONNX graph) are checked against their SHA-256 when
+loaded; a passage longer than the model's window is read in overlapping windows with exact offsets. A
+span holds whole words: one whose best boundary falls on a word's inner piece ("##dendorff" of
+"Ludendorff") reads from the word's first piece to its last.
 """
 
 from __future__ import annotations
