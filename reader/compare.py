@@ -9,9 +9,10 @@ question of the SQuAD calibration articles (indexed together, open retrieval, as
 Mosul dev question, with the same retrieval. Each is scored, at every answer threshold of `reader.calibrate`'s
 grid, by the share of answerable questions answered right, the share of unanswerable ones refused and the
 false abstentions, and summed up by `reader.calibrate`'s figure: the best mean balanced accuracy of the two
-corpora with false abstentions under its cap in each. A new reader is kept only when that figure does not
-fall (reader/MODEL_CARD.md). All the questions are read (about 2,500; `make calibrate` fits on a sample of
-800): reading a paragraph better alone has not meant answering better end to end.
+corpora with false abstentions under its cap in each (spans as read, not widened: `make calibrate` fits
+each reader's widening). A new reader is kept only when that figure does not fall (reader/MODEL_CARD.md).
+All the questions are read (about 2,500; `make calibrate` fits on a sample of 800): reading a paragraph
+better alone has not meant answering better end to end.
 """
 
 from __future__ import annotations
