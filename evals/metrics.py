@@ -103,6 +103,11 @@ def span_f1(predicted: str, gold: str) -> float:
     return 2 * p * r / (p + r)
 
 
+def best_f1(text: str, groups: Sequence[Sequence[str]]) -> float:
+    """Returns SQuAD's token F1 of an answer text against the best-matching accepted form."""
+    return max((span_f1(text, form) for g in groups for form in g), default=0.0)
+
+
 def token_f1(s: Scored) -> float | None:
     """Returns SQuAD's token F1 of the answer against the best-matching accepted form (0 when it
     abstains on an answerable question); None for unanswerable questions."""
@@ -110,7 +115,7 @@ def token_f1(s: Scored) -> float | None:
         return None
     if s.answer is None or s.answer.abstained:
         return 0.0
-    return max((span_f1(s.answer.text, form) for g in s.item.answer for form in g), default=0.0)
+    return best_f1(s.answer.text, s.item.answer)
 
 
 def answer_in_quote(s: Scored) -> bool | None:

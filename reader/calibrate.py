@@ -34,7 +34,7 @@ from tqdm import tqdm
 
 from evals import squad
 from evals.dataset import Item, load_items
-from evals.metrics import MAX_ANSWER_WORDS, matches, span_f1
+from evals.metrics import MAX_ANSWER_WORDS, best_f1, matches
 from qa.decide import CALIBRATION_FILE, Calibration, Reading, decide
 from qa.engine import Engine
 from qa.quote import answer_text
@@ -99,7 +99,7 @@ def fit_answer(corpora: dict[str, Collected], side: float = 1e9, show: bool = Fa
 def f1(it: Item, readings: list[Reading], cal: Calibration) -> float:
     """Returns the token F1 of the answer to an answerable item decided with `cal` (0 when it abstains)."""
     d = decide(readings, cal)
-    return 0.0 if d.abstain else max(span_f1(answer_text(d.sides), form) for g in it.answer for form in g)
+    return 0.0 if d.abstain else best_f1(answer_text(d.sides), it.answer)
 
 
 def fit_widen(corpora: dict[str, Collected], answer: float) -> float:
