@@ -2,15 +2,18 @@
 
     python -m reader.calibrate     # prints the sweep and writes qa/calibration.json
 
-- `answer` (may the best span answer?) on the SQuAD calibration articles (reader/split.json),
-  indexed together and asked by open retrieval like the SQuAD suite, and on the Mosul dev split:
-  the threshold that maximises the mean of both corpora's balanced accuracy (the mean of the
-  share of answerable questions answered right and the share of unanswerable ones refused),
-  under a cap on false abstentions in each.
-- `widen` (how far under a span's margin a span holding it may still be the answer's text) on the
-  same questions at that `answer` threshold: the one that maximises the mean of both corpora's
-  answered-right share and token F1 of the answerable questions (widening holds more of a gold
-  answer and costs F1 when the extra words are not in it).
+Every question of the SQuAD calibration articles (reader/split.json, indexed together and asked by
+open retrieval like the SQuAD suite) and of the Mosul dev split is read (about 2,500): a sample let
+the cap below pass on the sample and fail on the rest.
+
+- `answer` (may the best span answer?): the threshold that maximises the mean of both corpora's
+  balanced accuracy (the mean of the share of answerable questions answered right and the share
+  of unanswerable ones refused), under a cap on false abstentions in each.
+- `widen` (how far under a span's margin a span holding it may still be the answer's text) at that
+  `answer` threshold: the one that maximises the mean of both corpora's answered-right share and
+  token F1 of the answerable questions (widening holds more of a gold answer and costs F1 when the
+  extra words are not in it). `answer` is fitted again with that widening, the two in turn until
+  neither moves, so that each is fitted as the product decides.
 - `side` (does another document's best span count, agreeing or as another side?) on the Mosul
   dev split, whose conflict questions are the only labelled disagreements: the threshold that
   maximises the mean of conflict recall and the accuracy of the other answerable questions.
@@ -23,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import random
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -38,11 +40,10 @@ from evals.metrics import MAX_ANSWER_WORDS, best_f1, matches
 from qa.decide import CALIBRATION_FILE, Calibration, Reading, decide
 from qa.engine import Engine
 from qa.quote import answer_text
-from qa.read import WIDEST
+from qa.read import WIDEST, ExtractiveReader
 from qa.settings import Settings, go_offline
 
 MAX_FALSE_ABSTENTION = 0.10  # on each corpus: the product's promise that answerable questions are rarely refused
-MOSUL_SAMPLE = 400  # dev questions read (all conflict questions among them); the rest adds minutes, not information
 Collected = list[tuple[Item, list[Reading]]]
 
 
@@ -80,13 +81,13 @@ def balanced(data: Collected, cal: Calibration) -> tuple[float, float]:
 GRID = [x / 4 for x in range(-40, 61)]  # the answer thresholds tried
 
 
-def fit_answer(corpora: dict[str, Collected], side: float = 1e9, show: bool = False) -> tuple[float, float]:
+def fit_answer(corpora: dict[str, Collected], widen: float = 0.0, show: bool = False) -> tuple[float, float]:
     """Returns (the best mean balanced accuracy over the corpora with false abstentions at most the cap in
-    each, the answer threshold that gives it); (0.0, nan) when no threshold keeps under the cap. `show`
-    prints every threshold's figures."""
+    each, the answer threshold that gives it), spans widened by `widen`; (0.0, nan) when no threshold
+    keeps under the cap. `show` prints every threshold's figures."""
     found = (0.0, float("nan"))
     for t in GRID:
-        scores = {name: balanced(data, Calibration(answer=t, side=side)) for name, data in corpora.items()}
+        scores = {name: balanced(data, Calibration(answer=t, side=1e9, widen=widen)) for name, data in corpora.items()}
         ok = all(fa <= MAX_FALSE_ABSTENTION for _, fa in scores.values())
         mean = sum(b for b, _ in scores.values()) / len(scores)
         if show:
@@ -120,6 +121,21 @@ def fit_widen(corpora: dict[str, Collected], answer: float) -> float:
     return best
 
 
+def fit_answer_and_widen(corpora: dict[str, Collected], rounds: int = 4) -> tuple[float, float]:
+    """Returns (answer, widen): each fitted at the other, in turn from no widening, until neither moves."""
+    answer, widen = float("nan"), 0.0
+    seen: set[tuple[float, float]] = set()
+    for _ in range(rounds):
+        _, answer = fit_answer(corpora, widen, show=not seen)
+        if math.isnan(answer):
+            raise SystemExit(f"no answer threshold keeps false abstentions at most {MAX_FALSE_ABSTENTION} on every corpus")
+        if (answer, widen) in seen:
+            break
+        seen.add((answer, widen))
+        widen = fit_widen(corpora, answer)
+    return answer, widen
+
+
 def fit_side(mosul: Collected, answer: float, widen: float = 0.0) -> float:
     """Returns the side threshold with the best mean of conflict recall and other answerable accuracy."""
     conflicts = [(it, rs) for it, rs in mosul if it.kind == "conflict"]
@@ -135,37 +151,35 @@ def fit_side(mosul: Collected, answer: float, widen: float = 0.0) -> float:
     return best
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mosul-sample", type=int, default=MOSUL_SAMPLE)
-    ap.add_argument("--per-article", type=int, default=100, help="SQuAD calibration questions per article")
-    args = ap.parse_args()
+def read_all(reader: ExtractiveReader | None, scratch: Path) -> dict[str, Collected]:
+    """Every question of the SQuAD calibration articles and of the Mosul dev split, with the spans the
+    reader (the shipped one when None) found for it by open retrieval; `scratch` holds the indexes."""
     go_offline()
-    open_cal = Calibration(answer=-1e9, side=1e9)
+    open_cal, name = Calibration(answer=-1e9, side=1e9), f", {reader.model_dir}" if reader else ""
+    items = squad.build("calibration", scratch / "corpus", per_article=10**6)
+    settings = Settings(index_dir=scratch / "squad-index", seeds_dir=scratch / "corpus", llm="none")
+    out = {"squad": collect(Engine(settings, reader=reader, calibration=open_cal), items, f"squad calibration{name}")}
+    settings = Settings(index_dir=scratch / "mosul-index", llm="none")
+    dev = load_items(settings.seeds_dir, split="dev")
+    out["mosul"] = collect(Engine(settings, reader=reader, calibration=open_cal), dev, f"mosul dev{name}")
+    return out
+
+
+def main() -> None:
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="qa-calibrate-"))
     try:
-        items = squad.build("calibration", scratch / "corpus", per_article=args.per_article)
-        engine = Engine(Settings(index_dir=scratch / "index", seeds_dir=scratch / "corpus", llm="none"), calibration=open_cal)
-        squad_data = collect(engine, items, "squad calibration")
+        data = read_all(None, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    settings = Settings(llm="none")
-    dev = load_items(settings.seeds_dir, split="dev")
-    rng = random.Random(0)
-    conflict = [it for it in dev if it.kind == "conflict"]
-    rest = [it for it in dev if it.kind != "conflict"]
-    sample = conflict + rng.sample(rest, min(len(rest), max(0, args.mosul_sample - len(conflict))))
-    mosul_data = collect(Engine(settings, calibration=open_cal), sample, "mosul dev")
-    _, answer = fit_answer({"squad": squad_data, "mosul": mosul_data}, show=True)
-    if math.isnan(answer):
-        raise SystemExit(f"no answer threshold keeps false abstentions at most {MAX_FALSE_ABSTENTION} on both corpora")
-    widen = fit_widen({"squad": squad_data, "mosul": mosul_data}, answer)
-    side = fit_side(mosul_data, answer, widen)
+    answer, widen = fit_answer_and_widen(data)
+    side = fit_side(data["mosul"], answer, widen)
+    n = {name: len(rows) for name, rows in data.items()}
     cal = Calibration(
         answer=answer,
         side=side,
         widen=widen,
-        fitted_on=f"answer, widen: {len(squad_data)} SQuAD calibration questions + {len(mosul_data)} Mosul dev questions; side: the Mosul dev sample",
+        fitted_on=f"answer, widen: all {n['squad']} SQuAD calibration questions + all {n['mosul']} Mosul dev questions; side: the Mosul dev questions",
     )
     CALIBRATION_FILE.write_text(json.dumps(asdict(cal), indent=2) + "\n", encoding="utf-8")
     print(f"wrote {CALIBRATION_FILE}: answer {answer}, widen {widen}, side {side}")

@@ -11,8 +11,8 @@ grid, by the share of answerable questions answered right, the share of unanswer
 false abstentions, and summed up by `reader.calibrate`'s figure: the best mean balanced accuracy of the two
 corpora with false abstentions under its cap in each (spans as read, not widened: `make calibrate` fits
 each reader's widening). A new reader is kept only when that figure does not fall (reader/MODEL_CARD.md).
-All the questions are read (about 2,500; `make calibrate` fits on a sample of 800): reading a paragraph
-better alone has not meant answering better end to end.
+All the questions are read (about 2,500, as `make calibrate` reads them): reading a paragraph better alone
+has not meant answering better end to end.
 """
 
 from __future__ import annotations
@@ -22,26 +22,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from evals import squad
-from evals.dataset import load_items
 from qa.decide import Calibration
-from qa.engine import Engine
 from qa.read import MODEL_DIR, ExtractiveReader
-from qa.settings import Settings, go_offline
-from reader.calibrate import GRID, Collected, balanced, collect, fit_answer
-
-
-def read_all(model_dir: Path, scratch: Path) -> dict[str, Collected]:
-    """Every calibration question with the spans the reader in `model_dir` found for it."""
-    go_offline()
-    reader, open_cal = ExtractiveReader(model_dir), Calibration(answer=-1e9, side=1e9)
-    items = squad.build("calibration", scratch / "corpus", per_article=10**6)
-    settings = Settings(index_dir=scratch / "squad-index", seeds_dir=scratch / "corpus", llm="none")
-    out = {"squad": collect(Engine(settings, reader=reader, calibration=open_cal), items, f"squad calibration, {model_dir}")}
-    settings = Settings(index_dir=scratch / "mosul-index", llm="none")
-    dev = load_items(settings.seeds_dir, split="dev")
-    out["mosul"] = collect(Engine(settings, reader=reader, calibration=open_cal), dev, f"mosul dev, {model_dir}")
-    return out
+from reader.calibrate import GRID, balanced, fit_answer, read_all
 
 
 def main() -> None:
@@ -52,7 +35,7 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="qa-compare-"))
     try:
         for name, folder in (("baseline", args.baseline), ("new", args.new)):
-            data = read_all(folder, scratch)
+            data = read_all(ExtractiveReader(folder), scratch)
             score, t = fit_answer(data)
             print(f"{name} ({folder}): best mean balanced accuracy {score:.3f} at answer threshold {t:.2f}")
             for corpus, rows in data.items():

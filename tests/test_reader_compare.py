@@ -6,7 +6,7 @@ import math
 
 from evals.dataset import Item
 from qa.decide import Reading
-from reader.calibrate import fit_answer, fit_widen
+from reader.calibrate import fit_answer, fit_answer_and_widen, fit_widen
 
 
 def _item(n: int, answer: str | None) -> Item:
@@ -48,3 +48,15 @@ def test_widening_is_fitted_to_hold_the_gold_answer_and_not_to_add_words_it_lack
     # the same doubt where the gold is the narrow span: widening loses token F1 and gains nothing
     narrow = [(_item(1, "1796"), _wide("1796", 6.0, "in 1796 and", 5.0))]
     assert fit_widen({"one": narrow}, answer=3.0) == 0.0
+
+
+def test_answer_and_widening_are_fitted_each_at_the_other() -> None:
+    # ten answerable questions read right; one whose gold is the wider span; one unanswerable question
+    data = [(_item(n, "1921"), _read("1921", 6.0)) for n in range(10)]
+    data += [(_item(10, "until 1796"), _wide("1796", 2.0, "until 1796", 1.5)), (_item(11, None), _read("the bridge", 1.0))]
+    answer, widen = fit_answer_and_widen({"one": data})
+    assert widen >= 0.5  # the wider span is the answer, so it is read
+    assert fit_answer({"one": data}, widen)[1] == answer and fit_widen({"one": data}, answer) == widen
+    # widened, the question is answered right: a threshold refusing it no longer scores as high
+    assert fit_answer({"one": data}, widen)[0] > fit_answer({"one": data}, 0.0)[0]
+    assert 1.0 < answer <= 2.0
