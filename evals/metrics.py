@@ -198,6 +198,8 @@ def summarise(results: Sequence[Scored], texts: dict[str, str], k: int = 5) -> d
         f1s = [f for r in answerable if (f := token_f1(r)) is not None]
         inside = [x for r in answerable if (x := answer_in_quote(r)) is not None]
         secs = [r.seconds for r in rs]
+        answered = [r for r in rs if r.answer is not None and not r.answer.abstained]
+        stated = [r.answer.reliability for r in answered if r.answer is not None and r.answer.reliability is not None]
         out: dict[str, Any] = {
             "n": len(rs),
             "accuracy": sum(correct(r) for r in answerable) / len(answerable) if answerable else None,
@@ -222,6 +224,10 @@ def summarise(results: Sequence[Scored], texts: dict[str, str], k: int = 5) -> d
                 else None
             ),
             "conflict_recall": sum(conflict_shown(r) for r in conflicts) / len(conflicts) if conflicts else None,
+            # of the answers given (to any question), the share right, and the mean share each answer stated
+            # for itself (`Answer.reliability`, measured on the calibration articles): does it hold on these?
+            "answered_right": sum(correct(r) for r in answered) / len(answered) if answered else None,
+            "reliability_stated": statistics.mean(stated) if stated else None,
             f"recall@{k}": sum(1 for x in ranks if x is not None and x <= k) / len(ranks) if ranks else None,
             "mrr": statistics.mean(1.0 / x if x else 0.0 for x in ranks) if ranks else None,
             "answer_words": statistics.mean(lengths) if lengths else None,

@@ -17,6 +17,8 @@ SHOWN = [
     ("abstention_recall", "abst. recall"),
     ("false_abstention", "false abst."),
     ("conflict_recall", "conflicts"),
+    ("answered_right", "answ. right"),
+    ("reliability_stated", "stated"),
     ("recall@5", "recall@5"),
     ("mrr", "MRR"),
     ("answer_words", "words"),

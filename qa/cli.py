@@ -91,6 +91,8 @@ def _verbatim(text: str, indent: str, width: int) -> str:
 
 def _print_answer(a, width: int = 100) -> None:  # type: ignore[no-untyped-def]
     print(textwrap.fill(_shown(a.text), width))
+    if a.reliability_text:
+        print(textwrap.fill(a.reliability_text, width))
     if a.quotes:
         print()
     for i, q in enumerate(a.quotes, 1):

@@ -4,6 +4,8 @@
 - Each span reads as the widest span holding it that the reader scored at most `Calibration.widen`
   under it (the model cannot tell them apart: "1796" or "until 1796", "two million" or "over two
   million"); it keeps its own margin, so widening never changes whether anything answers.
+- How often answers scored like this one were right on the held-out articles (`reliability_at`) is
+  stated beside the answer, so that a reader of it knows how far to trust it before reading the quotes.
 - Every other document's own best span whose margin reaches `Calibration.side` is compared with
   it: the same value (numbers and dates normalised, a range holding a number; short phrases when
   one's words hold the other's or most are shared) cites that document beside the answer; a
@@ -36,14 +38,28 @@ class Calibration:
     answer: float = 0.0  # the best span answers when its margin is at least this
     side: float = 0.0  # another document's best span counts (agreeing, or a side) at this margin
     widen: float = 0.0  # a span reads as the widest span holding it with a margin at most this much lower
+    # (margin from, share right): of the held-out answers whose best span scored from this margin up to the
+    # next, the share that were right; ascending by margin, the first from `answer`
+    reliability: tuple[tuple[float, float], ...] = ()
     fitted_on: str = "defaults"
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
         """Returns the stored calibration, or the defaults when there is none."""
         if path.exists():
-            return cls(**json.loads(path.read_text(encoding="utf-8")))
+            data = json.loads(path.read_text(encoding="utf-8"))
+            data["reliability"] = tuple((float(m), float(r)) for m, r in data.get("reliability", ()))
+            return cls(**data)
         return cls()
+
+    def reliability_at(self, margin: float) -> float | None:
+        """Returns the share of held-out answers scored like `margin` that were right; None when it was not
+        measured (no reliability stored, or a margin under the first measured)."""
+        found = None
+        for start, share in self.reliability:
+            if margin >= start:
+                found = share
+        return found
 
 
 @dataclass(frozen=True)

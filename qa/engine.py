@@ -162,7 +162,7 @@ class Engine:
         if d.abstain:
             nearest = tuple(self._quote(u.doc_id, u.start, u.end) for u in hits[: min(3, k)])
             return Answer(question, quote.NOT_IN_SOURCES, abstained=True, nearest=nearest, notes=(*notes, d.reason))
-        result = quote.extractive(corpus, question, d, notes)
+        result = replace(quote.extractive(corpus, question, d, notes), reliability=self.calibration.reliability_at(d.best.margin))
         if len(d.sides) > 1 or backend == "none":
             return result  # conflicts are stated by code, never left to a model
         return self._with_model(backend, q, d, passages, result, k)

@@ -79,11 +79,21 @@ class Answer(_Serialisable):
     mode: str = "extractive"  # which backend produced `text`: "llm" or "extractive"
     nearest: tuple[Quote, ...] = ()  # shown when abstaining: closest passages, which do not answer
     notes: tuple[str, ...] = field(default=())  # e.g. why an LLM answer was rejected
+    # the share of answers scored like this one (by the reader's margin) that were right on held-out
+    # articles (`qa/calibration.json`); None for an abstention or where it was not measured
+    reliability: float | None = None
+
+    @property
+    def reliability_text(self) -> str:
+        """Returns the reliability as a sentence for people ("" when there is none)."""
+        if self.reliability is None:
+            return ""
+        return f"On held-out articles, {round(100 * self.reliability)}% of answers scored like this one were right."
 
     def to_markdown(self) -> str:
         """Returns the answer and its numbered quotes as Markdown; text from the documents is escaped
         (a title or quote holding `<img onerror=...>` renders as text, never as HTML)."""
-        lines = [_md(self.text), ""]
+        lines = [_md(self.text), *([f"*{self.reliability_text}*"] if self.reliability_text else []), ""]
         for i, q in enumerate(self.quotes, 1):
             lines.append(f"[{i}] “{_md(q.text)}” — *{_md(q.title)}* ({_md(q.doc_id)}, {q.where})")
         if self.nearest:

@@ -14,6 +14,9 @@ the cap below pass on the sample and fail on the rest.
   token F1 of the answerable questions (widening holds more of a gold answer and costs F1 when the
   extra words are not in it). `answer` is fitted again with that widening, the two in turn until
   neither moves, so that each is fitted as the product decides.
+- `reliability` (how often an answer scored like this one was right) at those thresholds: the
+  answered questions of both corpora pooled, ranked by their best span's margin and cut into
+  `RELIABILITY_BINS` groups of equal size; each group's share answered right, from its lowest margin.
 - `side` (does another document's best span count, agreeing or as another side?) on the Mosul
   dev split, whose conflict questions are the only labelled disagreements: the threshold that
   maximises the mean of conflict recall and the accuracy of the other answerable questions.
@@ -78,6 +81,7 @@ def balanced(data: Collected, cal: Calibration) -> tuple[float, float]:
     return (acc + refused) / 2, sum(a for a, _ in ans) / max(len(ans), 1)
 
 
+RELIABILITY_BINS = 5  # groups of answered calibration questions, about 400 each: enough to read a share to +-0.05
 GRID = [x / 4 for x in range(-40, 61)]  # the answer thresholds tried
 
 
@@ -136,6 +140,25 @@ def fit_answer_and_widen(corpora: dict[str, Collected], rounds: int = 4) -> tupl
     return answer, widen
 
 
+def fit_reliability(corpora: dict[str, Collected], cal: Calibration, bins: int = RELIABILITY_BINS) -> tuple[tuple[float, float], ...]:
+    """Returns ((margin from, share right), ...): the answered questions of all corpora decided with `cal`,
+    ranked by the margin of their answer's best span and cut into `bins` groups of equal size; the first
+    group from `cal.answer`. A question answered wrong or answered when it has no answer is not right."""
+    scored = sorted(
+        (decide(rs, cal).best.margin, outcome(it, rs, cal)[1])
+        for data in corpora.values()
+        for it, rs in data
+        if not decide(rs, cal).abstain
+    )
+    out: list[tuple[float, float]] = []
+    for b in range(bins):
+        group = scored[b * len(scored) // bins : (b + 1) * len(scored) // bins]
+        if group:
+            start = cal.answer if not out else round(group[0][0], 2)
+            out.append((start, round(sum(right for _, right in group) / len(group), 3)))
+    return tuple(out)
+
+
 def fit_side(mosul: Collected, answer: float, widen: float = 0.0) -> float:
     """Returns the side threshold with the best mean of conflict recall and other answerable accuracy."""
     conflicts = [(it, rs) for it, rs in mosul if it.kind == "conflict"]
@@ -174,11 +197,14 @@ def main() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
     answer, widen = fit_answer_and_widen(data)
     side = fit_side(data["mosul"], answer, widen)
+    reliability = fit_reliability(data, Calibration(answer=answer, side=side, widen=widen))
+    print("reliability (margin from, share right): " + ", ".join(f"{m:g}: {r:.3f}" for m, r in reliability))
     n = {name: len(rows) for name, rows in data.items()}
     cal = Calibration(
         answer=answer,
         side=side,
         widen=widen,
+        reliability=reliability,
         fitted_on=f"answer, widen: all {n['squad']} SQuAD calibration questions + all {n['mosul']} Mosul dev questions; side: the Mosul dev questions",
     )
     CALIBRATION_FILE.write_text(json.dumps(asdict(cal), indent=2) + "\n", encoding="utf-8")

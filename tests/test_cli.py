@@ -102,6 +102,11 @@ def test_a_quote_is_printed_verbatim_without_added_marks(capsys: pytest.CaptureF
     assert "““" not in out and "CNN.”" not in out
 
 
+def test_the_answers_reliability_is_printed_under_it(capsys: pytest.CaptureFixture[str]) -> None:
+    _print_answer(Answer("q", "Tough fighting [1].", reliability=0.42))
+    assert capsys.readouterr().out.splitlines()[:2] == ["Tough fighting [1].", "On held-out articles, 42% of answers scored like this one were right."]
+
+
 def test_an_unknown_or_mistyped_setting_is_refused_with_the_closest_name(env: dict[str, str]) -> None:
     out = qa(dict(env, QA_TOPK="3"), "ask", "How many civilians remain?")
     assert out.returncode == 2 and "unknown setting QA_TOPK; did you mean QA_TOP_K?" in out.stderr, out.stderr

@@ -132,6 +132,17 @@ def test_a_span_reads_as_the_span_holding_it_that_scores_within_the_calibrated_w
     _check_quotes(engine, a)
 
 
+def test_an_answer_carries_the_held_out_reliability_of_its_margin(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, ARTICLES, {"2 million euros": 6.0})
+    assert engine.answer("How much will the repairs cost?").reliability is None  # none measured
+    engine.calibration = Calibration(answer=1.0, side=2.0, reliability=((1.0, 0.2), (5.0, 0.6), (8.0, 0.9)))
+    assert engine.answer("How much will the repairs cost?").reliability == 0.6
+    engine.reader = FakeReader({"2 million euros": 9.5})
+    assert engine.answer("How much will the repairs cost?").reliability == 0.9
+    engine.reader = FakeReader({"2 million euros": 0.5})
+    assert engine.answer("How much will the repairs cost?").reliability is None  # an abstention
+
+
 def test_no_span_over_the_threshold_abstains_and_shows_the_nearest_passages(tmp_path: Path) -> None:
     engine = _engine(tmp_path, ARTICLES, {"Tuesday": 0.5})
     a = engine.answer("Who designed the Blue Bridge?")

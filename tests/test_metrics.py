@@ -83,9 +83,11 @@ def test_summarise_counts_abstentions_and_bad_offsets() -> None:
         Scored(answerable, Answer("q", "Not in the sources.", abstained=True), 0.1),
         Scored(answerable, Answer("q", "100,000 [1].", (shifted,)), 0.3),
         Scored(unanswerable, Answer("q", "Not in the sources.", abstained=True), 0.2),
-        Scored(unanswerable, Answer("q", "980 [1].", (_quote(0, 36),)), 0.2),
+        Scored(unanswerable, Answer("q", "980 [1].", (_quote(0, 36),), reliability=0.4), 0.2),
     ]
     overall = summarise(results, {"d1": DOC})["overall"]
+    assert overall["answered_right"] == 0.5  # of the two answers given, the first is right
+    assert overall["reliability_stated"] == 0.4  # only the second stated one
     assert overall["accuracy"] == 0.5
     assert overall["false_abstention"] == 0.5
     assert overall["abstention_recall"] == 0.5

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 from evals.dataset import Item
-from qa.decide import Reading
-from reader.calibrate import fit_answer, fit_answer_and_widen, fit_widen
+from qa.decide import Calibration, Reading
+from reader.calibrate import fit_answer, fit_answer_and_widen, fit_reliability, fit_widen
 
 
 def _item(n: int, answer: str | None) -> Item:
@@ -60,3 +62,23 @@ def test_answer_and_widening_are_fitted_each_at_the_other() -> None:
     # widened, the question is answered right: a threshold refusing it no longer scores as high
     assert fit_answer({"one": data}, widen)[0] > fit_answer({"one": data}, 0.0)[0]
     assert 1.0 < answer <= 2.0
+
+
+def test_reliability_is_the_share_right_in_equal_groups_of_answers_ranked_by_margin() -> None:
+    # six answered questions: the three lowest margins right once, the three highest right twice; one refused
+    data = [(_item(1, "1921"), _read("1898", 2.0)), (_item(2, None), _read("the bridge", 2.5)), (_item(3, "1921"), _read("1921", 3.0)),
+            (_item(4, "1921"), _read("1921", 6.0)), (_item(5, None), _read("120 metres", 7.0)), (_item(6, "Anna"), _read("Anna", 9.0)),
+            (_item(7, "1921"), _read("1921", 0.5))]
+    cal = Calibration(answer=1.5, side=1e9)
+    assert fit_reliability({"one": data[:3], "two": data[3:]}, cal, bins=2) == ((1.5, 0.333), (6.0, 0.667))
+    assert Calibration(reliability=((1.5, 0.333), (6.0, 0.667))).reliability_at(5.9) == 0.333
+    assert Calibration(reliability=((1.5, 0.333), (6.0, 0.667))).reliability_at(1.0) is None
+
+
+def test_the_stored_reliability_loads_as_pairs_and_an_older_file_without_it_loads(tmp_path: Path) -> None:
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps({"answer": 2.0, "side": 3.0, "widen": 0.5, "reliability": [[2.0, 0.25], [7.5, 0.8]], "fitted_on": "t"}))
+    cal = Calibration.load(path)
+    assert cal.reliability == ((2.0, 0.25), (7.5, 0.8)) and cal.reliability_at(8.0) == 0.8
+    path.write_text(json.dumps({"answer": 2.0, "side": 3.0, "widen": 0.5, "fitted_on": "t"}))
+    assert Calibration.load(path).reliability == () and Calibration.load(path).reliability_at(9.0) is None

@@ -24,6 +24,14 @@ def test_to_dict_is_what_json_makes_of_every_field() -> None:
     a = Answer("q", "The sources disagree: 5 [1] versus 6 [2][3].", (q, q, q), conflicts=(Conflict("number", sides),), notes=("n",))
     d = a.to_dict()
     assert d == json.loads(json.dumps(d))  # lists, not tuples, all the way down
-    assert list(d) == ["question", "text", "quotes", "abstained", "conflicts", "mode", "nearest", "notes"]
+    assert list(d) == ["question", "text", "quotes", "abstained", "conflicts", "mode", "nearest", "notes", "reliability"]
     assert d["conflicts"][0]["sides"][1] == {"value": "6", "markers": [2, 3], "doc_ids": ["d2", "d3"], "date": None}
     assert d["quotes"][0]["page"] == 2 and d["nearest"] == [] and d["notes"] == ["n"]
+
+
+def test_the_reliability_is_stated_as_a_share_of_right_answers_and_only_when_measured() -> None:
+    a = Answer("q", "Five percent [1].", reliability=0.687)
+    assert a.reliability_text == "On held-out articles, 69% of answers scored like this one were right."
+    assert a.to_markdown().splitlines()[1] == f"*{a.reliability_text}*" and a.to_dict()["reliability"] == 0.687
+    assert Answer("q", "Not in the sources.", abstained=True).reliability_text == ""
+    assert "held-out" not in Answer("q", "Five percent [1].").to_markdown()

@@ -60,7 +60,7 @@ def browser():  # type: ignore[no-untyped-def]
 def test_answerable_question_has_quotes_at_exact_offsets(client) -> None:  # type: ignore[no-untyped-def]
     a = client.predict("How many civilians remain in the battlefield?", "none", 4, api_name="/answer")
     assert not a["abstained"] and "100,000" in a["text"]
-    assert a["quotes"]
+    assert a["quotes"] and 0.0 <= a["reliability"] <= 1.0  # the shipped calibration measures it
     for q in a["quotes"]:
         assert TEXTS[q["doc_id"]][q["start"] : q["end"]] == q["text"]
 
@@ -94,6 +94,7 @@ def test_browser_asks_and_shows_a_highlighted_quote(app_url: str, browser) -> No
     box.press("Enter")
     page.wait_for_selector("#quote-cards .qa-card", timeout=120_000)
     assert "850" in page.locator("#answer").inner_text()
+    assert "% of answers scored like this one were right" in page.locator("#answer .qa-reliability").inner_text()
     mark = page.locator("#source-viewer mark.current")
     mark.wait_for(state="visible", timeout=30_000)
     second = page.locator("#quote-cards .qa-card").nth(1)
@@ -324,3 +325,12 @@ def test_the_seed_examples_are_offered_only_over_the_seed_articles(tmp_path: Pat
     assert examples_for(over({"my-report": object()})) == []
     mine = SimpleNamespace(settings=SimpleNamespace(seeds_dir=tmp_path), corpus=SimpleNamespace(docs={"my-report": object()}))
     assert examples_for(mine) == []
+
+
+def test_the_answer_states_its_reliability_only_when_it_was_measured() -> None:
+    from qa.types import Answer
+    from ui import render
+
+    shown = render.answer_html(Answer("q", "Five percent [1].", reliability=0.3))
+    assert '<div class="qa-reliability">On held-out articles, 30% of answers scored like this one were right.</div>' in shown
+    assert "qa-reliability" not in render.answer_html(Answer("q", "Five percent [1]."))

@@ -16,6 +16,7 @@ CSS = """
 .qa-answer a.marker {text-decoration: none; font-weight: 600; color: #1d4ed8; cursor: pointer; padding: 0 .1rem;}
 .qa-answer.abstained {color: #92400e;}
 .qa-note {font-size: .85rem; color: #6b7280; margin-top: .3rem;}
+.qa-reliability {font-size: .9rem; color: #374151; padding: 0 .2rem .3rem;}
 .qa-error {color: #b91c1c; font-weight: 600; padding: .6rem .2rem;}
 .qa-cards {display: flex; flex-direction: column; gap: .5rem;}
 .qa-card {border: 1px solid #e5e7eb; border-radius: 8px; padding: .6rem .8rem; cursor: pointer; background: #fff;}
@@ -81,6 +82,8 @@ def answer_html(a: Answer) -> str:
     """Returns the answer text with clickable markers, and conflict sides when there are any."""
     cls = "qa-answer abstained" if a.abstained else "qa-answer"
     parts = [f'<div class="{cls}">{_markers(a.text)}</div>']
+    if a.reliability_text:
+        parts.append(f'<div class="qa-reliability">{esc(a.reliability_text)}</div>')
     for c in a.conflicts:
         parts.append('<div class="qa-conflict">')
         for side in c.sides:
