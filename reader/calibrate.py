@@ -40,7 +40,7 @@ from tqdm import tqdm
 from evals import squad
 from evals.dataset import Item, load_items
 from evals.metrics import MAX_ANSWER_WORDS, best_f1, matches
-from qa.decide import CALIBRATION_FILE, Calibration, Reading, decide
+from qa.decide import CALIBRATION_FILE, Calibration, Reading, decide, widened
 from qa.engine import Engine
 from qa.quote import answer_text
 from qa.read import WIDEST, ExtractiveReader
@@ -105,6 +105,14 @@ def f1(it: Item, readings: list[Reading], cal: Calibration) -> float:
     """Returns the token F1 of the answer to an answerable item decided with `cal` (0 when it abstains)."""
     d = decide(readings, cal)
     return 0.0 if d.abstain else best_f1(answer_text(d.sides), it.answer)
+
+
+def first_span_right(data: Collected, widen: float = 0.0) -> float:
+    """Returns the share of the answerable questions (conflicts aside) whose best span, widened by `widen`,
+    holds a gold answer, whatever its margin: how often the reader's first choice is right, abstaining aside."""
+    rows = [(it, rs) for it, rs in data if it.answerable and it.kind != "conflict"]
+    right = sum(bool(rs) and matches(widened(max(rs, key=lambda r: r.margin), widen).text, it.answer) for it, rs in rows)
+    return right / max(len(rows), 1)
 
 
 def fit_widen(corpora: dict[str, Collected], answer: float) -> float:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from evals.dataset import Item
 from qa.decide import Calibration, Reading
-from reader.calibrate import fit_answer, fit_answer_and_widen, fit_reliability, fit_widen
+from reader.calibrate import first_span_right, fit_answer, fit_answer_and_widen, fit_reliability, fit_widen
 
 
 def _item(n: int, answer: str | None) -> Item:
@@ -82,3 +82,10 @@ def test_the_stored_reliability_loads_as_pairs_and_an_older_file_without_it_load
     assert cal.reliability == ((2.0, 0.25), (7.5, 0.8)) and cal.reliability_at(8.0) == 0.8
     path.write_text(json.dumps({"answer": 2.0, "side": 3.0, "widen": 0.5, "fitted_on": "t"}))
     assert Calibration.load(path).reliability == () and Calibration.load(path).reliability_at(9.0) is None
+
+
+def test_the_first_span_is_right_when_it_holds_a_gold_answer_whatever_its_margin() -> None:
+    data = [(_item(1, "until 1796"), _wide("1796", 2.0, "until 1796", 1.5)), (_item(2, "1921"), _read("1921", -3.0)),
+            (_item(3, "1921"), _read("1898", 9.0)), (_item(4, "1921"), []), (_item(5, None), _read("the bridge", 4.0))]
+    assert first_span_right(data) == 0.25  # "1921" at margin -3 only; "1796" misses "until"; none read; the trap aside
+    assert first_span_right(data, widen=0.5) == 0.5
