@@ -199,6 +199,7 @@ def summarise(results: Sequence[Scored], texts: dict[str, str], k: int = 5) -> d
         inside = [x for r in answerable if (x := answer_in_quote(r)) is not None]
         secs = [r.seconds for r in rs]
         answered = [r for r in rs if r.answer is not None and not r.answer.abstained]
+        one_value = [r for r in answered if r.item.answerable and r.item.kind != "conflict"]
         stated = [r.answer.reliability for r in answered if r.answer is not None and r.answer.reliability is not None]
         out: dict[str, Any] = {
             "n": len(rs),
@@ -224,6 +225,8 @@ def summarise(results: Sequence[Scored], texts: dict[str, str], k: int = 5) -> d
                 else None
             ),
             "conflict_recall": sum(conflict_shown(r) for r in conflicts) / len(conflicts) if conflicts else None,
+            # answers to a question with one answer that say the sources disagree (a side too many)
+            "false_conflict": sum(bool(r.answer and r.answer.conflicts) for r in one_value) / len(one_value) if one_value else None,
             # of the answers given (to any question), the share right, and the mean share each answer stated
             # for itself (`Answer.reliability`, measured on the calibration articles): does it hold on these?
             "answered_right": sum(correct(r) for r in answered) / len(answered) if answered else None,

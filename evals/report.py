@@ -17,6 +17,7 @@ SHOWN = [
     ("abstention_recall", "abst. recall"),
     ("false_abstention", "false abst."),
     ("conflict_recall", "conflicts"),
+    ("false_conflict", "false confl."),
     ("answered_right", "answ. right"),
     ("reliability_stated", "stated"),
     ("recall@5", "recall@5"),

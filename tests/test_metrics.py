@@ -6,7 +6,7 @@ import pytest
 
 from evals.dataset import Item, Span
 from evals.metrics import Scored, citation_precision, citation_recall, conflict_shown, correct, matches, summarise
-from qa.types import Answer, Quote
+from qa.types import Answer, Conflict, ConflictSide, Quote
 
 DOC = "Some 980 militants have been killed. About 100,000 civilians remain. Officers watch the video feed.Soldiers wait."
 
@@ -88,6 +88,9 @@ def test_summarise_counts_abstentions_and_bad_offsets() -> None:
     overall = summarise(results, {"d1": DOC})["overall"]
     assert overall["answered_right"] == 0.5  # of the two answers given, the first is right
     assert overall["reliability_stated"] == 0.4  # only the second stated one
+    assert overall["false_conflict"] == 0.0
+    two = Answer("q", "100,000 [1] versus 980 [2].", conflicts=(Conflict("number", (ConflictSide("100,000", (1,), ("d1",)), ConflictSide("980", (2,), ("d1",)))),))
+    assert summarise([*results, Scored(answerable, two, 0.1)], {"d1": DOC})["overall"]["false_conflict"] == 0.5
     assert overall["accuracy"] == 0.5
     assert overall["false_abstention"] == 0.5
     assert overall["abstention_recall"] == 0.5
