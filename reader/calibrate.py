@@ -152,12 +152,8 @@ def fit_reliability(corpora: dict[str, Collected], cal: Calibration, bins: int =
     """Returns ((margin from, share right), ...): the answered questions of all corpora decided with `cal`,
     ranked by the margin of their answer's best span and cut into `bins` groups of equal size; the first
     group from `cal.answer`. A question answered wrong or answered when it has no answer is not right."""
-    scored = sorted(
-        (decide(rs, cal).best.margin, outcome(it, rs, cal)[1])
-        for data in corpora.values()
-        for it, rs in data
-        if not decide(rs, cal).abstain
-    )
+    decided = [(it, rs, decide(rs, cal)) for data in corpora.values() for it, rs in data]
+    scored = sorted((d.best.margin, outcome(it, rs, cal)[1]) for it, rs, d in decided if not d.abstain)
     out: list[tuple[float, float]] = []
     for b in range(bins):
         group = scored[b * len(scored) // bins : (b + 1) * len(scored) // bins]
