@@ -9,7 +9,11 @@
 - Every other document's own best span whose margin reaches `Calibration.side` is compared with
   it: the same value (numbers and dates normalised, a range holding a number; short phrases when
   one's words hold the other's or most are shared) cites that document beside the answer; a
-  different value of the same type (number, date, phrase) is another side.
+  different number or date is another side. A different phrase is another side only from
+  `Calibration.side_text`: phrases cannot be compared by normalised keys, and where a document does
+  not hold the answer the reader's best span there is often another name of the same type (the
+  other agency, the other official), so a phrase needs more of the reader's confidence to be shown
+  as a disagreement than to be cited as agreeing.
 
 The thresholds are fitted on held-out articles by `python -m reader.calibrate` and stored in
 `qa/calibration.json`: one family of thresholds on the reader's margin (a span's score minus its
@@ -36,7 +40,8 @@ class Calibration:
     """Margin thresholds (see the module docstring) and where they were fitted."""
 
     answer: float = 0.0  # the best span answers when its margin is at least this
-    side: float = 0.0  # another document's best span counts (agreeing, or a side) at this margin
+    side: float = 0.0  # another document's best span counts (agreeing, or a side of a number or date) at this margin
+    side_text: float = 0.0  # another document's best span is another side of a phrase at this margin (and `side`)
     widen: float = 0.0  # a span reads as the widest span holding it with a margin at most this much lower
     # (margin from, share right): of the held-out answers whose best span scored from this margin up to the
     # next, the share that were right; ascending by margin, the first from `answer`
@@ -152,6 +157,8 @@ def decide(readings: Sequence[Reading], calibration: Calibration) -> Decision:
                 side.append(r)
                 break
         else:
+            if kind == "text" and r.margin < calibration.side_text:
+                continue  # a different phrase the reader is not confident enough of to show as a disagreement
             if kind == "date" and not any(
                 dates_comparable(x.key, y.key) for side in sides for x in dates(side[0].text) for y in dates(r.text)
             ):

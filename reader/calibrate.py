@@ -17,9 +17,11 @@ the cap below pass on the sample and fail on the rest.
 - `reliability` (how often an answer scored like this one was right) at those thresholds: the
   answered questions of both corpora pooled, ranked by their best span's margin and cut into
   `RELIABILITY_BINS` groups of equal size; each group's share answered right, from its lowest margin.
-- `side` (does another document's best span count, agreeing or as another side?) on the Mosul
-  dev split, whose conflict questions are the only labelled disagreements: the threshold that
-  maximises the mean of conflict recall and the accuracy of the other answerable questions.
+- `side` (does another document's best span count, agreeing or as another side of a number or
+  date?) and `side_text` (is a different phrase another side?), each for the answers of its kinds:
+  the lowest threshold that maximises the mean of conflict recall (the Mosul dev split's conflict
+  questions are the only labelled disagreements) and the strict accuracy of the other answerable
+  questions, an answer showing a side too many counting as wrong, averaged over both corpora.
 
 Retrieval and reading run once per question; each threshold then re-decides from the same spans.
 """
@@ -163,19 +165,43 @@ def fit_reliability(corpora: dict[str, Collected], cal: Calibration, bins: int =
     return tuple(out)
 
 
-def fit_side(mosul: Collected, answer: float, widen: float = 0.0) -> float:
-    """Returns the side threshold with the best mean of conflict recall and other answerable accuracy."""
-    conflicts = [(it, rs) for it, rs in mosul if it.kind == "conflict"]
-    others = [(it, rs) for it, rs in mosul if it.answerable and it.kind != "conflict"]
-    best, best_score = answer, -1.0
-    for t in [answer + x / 4 for x in range(0, 41)]:
-        cal = Calibration(answer=answer, side=t, widen=widen)
-        recall = sum(outcome(it, rs, cal)[1] for it, rs in conflicts) / max(len(conflicts), 1)
-        acc = sum(outcome(it, rs, cal)[1] for it, rs in others) / max(len(others), 1)
-        print(f"side {t:6.2f}  conflict recall {recall:.3f}  other accuracy {acc:.3f}")
-        if (recall + acc) / 2 > best_score:
-            best, best_score = t, (recall + acc) / 2
-    return best
+SIDE_GROUPS = {"value": ("number", "date"), "text": ("text",)}  # the kinds of answer each side threshold decides
+
+
+def strict_outcome(it: Item, readings: list[Reading], cal: Calibration) -> bool:
+    """Returns True when `it` is answered right with `cal` and, unless it is a conflict, with one side: an
+    answer that shows a side too many ("the sources disagree: January versus June") is wrong here even
+    when it holds the gold value, because it tells the user that the sources disagree when they do not."""
+    right = outcome(it, readings, cal)[1]
+    return right and (it.kind == "conflict" or len(decide(readings, cal).sides) == 1)
+
+
+def fit_side(corpora: dict[str, Collected], answer: float, widen: float = 0.0) -> tuple[float, float]:
+    """Returns (side, side_text): for the answers of each group of kinds (numbers and dates; phrases), the
+    lowest threshold with the best mean of the recall of the group's conflict questions (where a corpus
+    labels any) and the mean over the corpora of the strict accuracy (`strict_outcome`) of the group's
+    other answerable questions. Each question belongs to the group of its answer's kind."""
+    base = Calibration(answer=answer, side=1e9, side_text=1e9, widen=widen)
+    kind_of = {id(rs): d.kind for rows in corpora.values() for it, rs in rows if it.answerable and not (d := decide(rs, base)).abstain}
+    found: dict[str, float] = {}
+    for group, kinds in SIDE_GROUPS.items():
+        conflicts = [(it, rs) for rows in corpora.values() for it, rs in rows if it.kind == "conflict" and kind_of.get(id(rs)) in kinds]
+        others = {name: [(it, rs) for it, rs in rows if it.kind != "conflict" and kind_of.get(id(rs)) in kinds] for name, rows in corpora.items()}
+        floor = found.get("value", answer)  # a phrase side needs `side` as well
+        best, best_score = floor, -1.0
+        for t in [floor + x / 4 for x in range(0, 41)]:
+            cal = Calibration(answer=answer, side=t if group == "value" else found["value"], side_text=t, widen=widen)
+            parts = [sum(strict_outcome(it, rs, cal) for it, rs in rows) / len(rows) for rows in others.values() if rows]
+            score = sum(parts) / max(len(parts), 1)
+            shown = f"others (strict) {score:.3f}"
+            if conflicts:
+                recall = sum(strict_outcome(it, rs, cal) for it, rs in conflicts) / len(conflicts)
+                score, shown = (recall + score) / 2, f"conflict recall {recall:.3f}  " + shown
+            print(f"side ({group}) {t:6.2f}  {shown}")
+            if score > best_score:
+                best, best_score = t, score
+        found[group] = best
+    return found["value"], found["text"]
 
 
 def read_all(reader: ExtractiveReader | None, scratch: Path) -> dict[str, Collected]:
@@ -200,19 +226,20 @@ def main() -> None:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     answer, widen = fit_answer_and_widen(data)
-    side = fit_side(data["mosul"], answer, widen)
-    reliability = fit_reliability(data, Calibration(answer=answer, side=side, widen=widen))
+    side, side_text = fit_side(data, answer, widen)
+    reliability = fit_reliability(data, Calibration(answer=answer, side=side, side_text=side_text, widen=widen))
     print("reliability (margin from, share right): " + ", ".join(f"{m:g}: {r:.3f}" for m, r in reliability))
     n = {name: len(rows) for name, rows in data.items()}
     cal = Calibration(
         answer=answer,
         side=side,
+        side_text=side_text,
         widen=widen,
         reliability=reliability,
-        fitted_on=f"answer, widen: all {n['squad']} SQuAD calibration questions + all {n['mosul']} Mosul dev questions; side: the Mosul dev questions",
+        fitted_on=f"all {n['squad']} SQuAD calibration questions + all {n['mosul']} Mosul dev questions (the conflicts: Mosul dev's)",
     )
     CALIBRATION_FILE.write_text(json.dumps(asdict(cal), indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {CALIBRATION_FILE}: answer {answer}, widen {widen}, side {side}")
+    print(f"wrote {CALIBRATION_FILE}: answer {answer}, widen {widen}, side {side}, side_text {side_text}")
 
 
 if __name__ == "__main__":

@@ -181,6 +181,29 @@ def test_dates_and_names_that_differ_are_conflicts(tmp_path: Path, first: str, s
     _check_quotes(engine, a)
 
 
+def test_a_different_name_needs_more_confidence_to_be_a_side_than_an_agreeing_one_to_be_cited(tmp_path: Path) -> None:
+    articles = {
+        "east.txt": "East news\n\nThe assault on the Old Quarter of Dorn was led by General Arno Belt.\n",
+        "west.txt": "West news\n\nThe army's assault on the Old Quarter of Dorn was led by Colonel Ida Marsh.\n",
+        "south.txt": "South news\n\nGeneral Belt led the assault on the Old Quarter of Dorn.\n",
+    }
+    engine = _engine(tmp_path, articles, {"General Arno Belt": 6.0, "Colonel Ida Marsh": 4.0, "General Belt": 3.0})
+    engine.calibration = Calibration(answer=1.0, side=2.0, side_text=4.5)
+    a = engine.answer("Who led the assault on the Old Quarter?")
+    assert not a.conflicts and a.text == "General Arno Belt [1][2] (2 sources)."
+    assert [q.doc_id for q in a.quotes] == ["east", "south"]  # agreeing at 3.0 is cited; differing at 4.0 is not shown
+    engine.calibration = Calibration(answer=1.0, side=2.0, side_text=3.5)
+    a = engine.answer("Who led the assault on the Old Quarter?")
+    assert a.conflicts and [s.value for s in a.conflicts[0].sides] == ["General Arno Belt", "Colonel Ida Marsh"]
+    _check_quotes(engine, a)
+
+
+def test_numbers_and_dates_that_differ_are_sides_whatever_the_phrase_threshold(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, ARTICLES, {"120 years": 5.0, "95 years": 4.0})
+    engine.calibration = Calibration(answer=1.0, side=2.0, side_text=9.0)
+    assert engine.answer("How old is the Blue Bridge?").conflicts
+
+
 def test_documents_that_agree_are_cited_together_not_as_a_conflict(tmp_path: Path) -> None:
     engine = _engine(tmp_path, {
         "a.txt": "Port news\n\nAbout 4,000 people left the port of Dorn.\n",

@@ -7,8 +7,8 @@ import math
 from pathlib import Path
 
 from evals.dataset import Item
-from qa.decide import Calibration, Reading
-from reader.calibrate import first_span_right, fit_answer, fit_answer_and_widen, fit_reliability, fit_widen
+from qa.decide import Calibration, Reading, decide
+from reader.calibrate import first_span_right, fit_answer, fit_answer_and_widen, fit_reliability, fit_side, fit_widen
 
 
 def _item(n: int, answer: str | None) -> Item:
@@ -89,3 +89,21 @@ def test_the_first_span_is_right_when_it_holds_a_gold_answer_whatever_its_margin
             (_item(3, "1921"), _read("1898", 9.0)), (_item(4, "1921"), []), (_item(5, None), _read("the bridge", 4.0))]
     assert first_span_right(data) == 0.25  # "1921" at margin -3 only; "1796" misses "until"; none read; the trap aside
     assert first_span_right(data, widen=0.5) == 0.5
+
+
+def test_side_thresholds_show_the_labelled_conflicts_and_no_side_where_one_value_answers() -> None:
+    def two(first: tuple[str, str, float], second: tuple[str, str, float]) -> list[Reading]:
+        return [Reading(doc, 0, len(text), text, margin) for doc, text, margin in (first, second)]
+
+    conflict = Item("c1", "dev", "conflict", "How old is the mosque?", (("850",), ("800",)), ("a", "b"), ())
+    data = [
+        (conflict, two(("a", "850 years", 9.0), ("b", "800 years", 6.0))),  # a labelled conflict: the second side scores 6
+        (_item(2, "12,000"), two(("a", "12,000", 9.0), ("b", "3,500", 4.0))),  # one number answers; another document's scores 4
+        (_item(3, "Ida Marsh"), two(("a", "Ida Marsh", 9.0), ("b", "Arno Belt", 7.0))),  # one name answers; another scores 7
+        (_item(4, "Ida Marsh"), two(("a", "Ida Marsh", 9.0), ("b", "Marsh", 2.5))),  # an agreeing document
+    ]
+    side, side_text = fit_side({"one": data}, answer=2.0)
+    assert 4.0 < side <= 6.0  # the conflict is shown, the false side of the number is not
+    assert side_text > 7.0  # no phrase conflict is labelled: the false side of the name is not shown either
+    cal = Calibration(answer=2.0, side=side, side_text=side_text)
+    assert [len(decide(rs, cal).sides) for _, rs in data] == [2, 1, 1, 1]
