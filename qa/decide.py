@@ -9,7 +9,8 @@
 - Every other document's own best span whose margin reaches `Calibration.side` is compared with
   it: the same value (numbers and dates normalised, a range holding a number; short phrases when
   one's words hold the other's or most are shared) cites that document beside the answer; a
-  different number or date is another side. A different phrase is another side only from
+  different number or date is another side (a number of another unit, "two years" beside "12
+  million euros", and a date naming other parts, "1921" beside "19 June", are neither). A different phrase is another side only from
   `Calibration.side_text`: phrases cannot be compared by normalised keys, and where a document does
   not hold the answer the reader's best span there is often another name of the same type (the
   other agency, the other official), so a phrase needs more of the reader's confidence to be shown
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.keyword import STOPWORDS
-from qa.values import dates, dates_agree, dates_comparable, numbers, numbers_agree
+from qa.values import dates, dates_agree, dates_comparable, numbers, numbers_agree, units_comparable
 
 SHARED_WORDS = 0.5  # two phrases with this share of their words in common say the same
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
@@ -127,7 +128,7 @@ def same_value(a: str, b: str) -> bool:
     if kind != value_kind(b):
         return False
     if kind == "number":
-        return any(numbers_agree(x.key, y.key) for x in numbers(a) for y in numbers(b))
+        return any(numbers_agree(x.key, y.key) and units_comparable(x.unit, y.unit) for x in numbers(a) for y in numbers(b))
     if kind == "date":
         return any(dates_agree(x.key, y.key) for x in dates(a) for y in dates(b))
     wa, wb = _words(a), _words(b)
@@ -159,6 +160,10 @@ def decide(readings: Sequence[Reading], calibration: Calibration) -> Decision:
         else:
             if kind == "text" and r.margin < calibration.side_text:
                 continue  # a different phrase the reader is not confident enough of to show as a disagreement
+            if kind == "number" and not any(
+                units_comparable(x.unit, y.unit) for side in sides for x in numbers(side[0].text) for y in numbers(r.text)
+            ):
+                continue  # "12 million euros" says nothing about "two years": neither agreement nor another side
             if kind == "date" and not any(
                 dates_comparable(x.key, y.key) for side in sides for x in dates(side[0].text) for y in dates(r.text)
             ):

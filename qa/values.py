@@ -24,6 +24,7 @@ class Value:
     start: int
     end: int
     key: str  # normalised, for comparing values across texts
+    unit: str = ""  # what a number measures ("time", "money", "percent", ...; see UNITS); "" when it says none
 
 
 # ---------------------------------------------------------------------------- numbers
@@ -73,6 +74,35 @@ _MEASURE_AFTER = re.compile(
 _PERCENT_AFTER = re.compile(rf"\s*(?:{_PERCENT})", re.IGNORECASE)
 
 
+# what a number measures, by the unit written after it (or a currency sign before it); numbers of two
+# different units are not values of the same thing ("12 million euros" and "two years")
+UNITS = {
+    "time": r"(?:second|minute|hour|day|week|month|year|decade)s?|century|centuries",
+    "money": r"dollars?|euros?|pounds\s+sterling|yen|yuan|rupees?|francs?|pesos?|r[ou]bles?|dinars?|rand",
+    "area": r"(?:sq(?:uare)?\.?\s+)(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|feet)|acres?|hectares?",
+    "length": r"km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|feet|foot|ft|inch(?:es)?|cm|mm",
+    "mass": r"tons?|tonnes?|kg|kilo(?:gram)?s?|grams?|lbs?",
+    "volume": r"lit(?:re|er)s?|gallons?|barrels?",
+}
+_UNIT_AFTER = re.compile(r"[\s-]*(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in UNITS.items()) + r")\b", re.IGNORECASE)
+_MONEY_BEFORE = re.compile(r"(?:US\$|\$|€|£|¥)\s*$")
+
+
+def _unit(text: str, start: int, end: int, key: str) -> str:
+    """Returns what the number at start..end of `text` measures (a key of UNITS or "percent"), or ""."""
+    if key.endswith("%"):
+        return "percent"
+    if _MONEY_BEFORE.search(text[max(0, start - 4) : start]):
+        return "money"
+    m = _UNIT_AFTER.match(text, end)
+    return m.lastgroup or "" if m else ""
+
+
+def units_comparable(a: str, b: str) -> bool:
+    """Returns True unless two numbers' units are both known and differ."""
+    return not a or not b or a == b
+
+
 # a count said only by its order of size: "thousands of visitors", "hundreds of thousands of people";
 # keyed as the range it spans, so that it agrees with any count inside it ("4,000" is "thousands")
 _VAGUE = re.compile(r"(?<![\w-])(?P<v>(?:tens|hundreds)\s+of\s+thousands|dozens|hundreds|thousands|millions)(?=\s+of\b)", re.IGNORECASE)
@@ -104,7 +134,7 @@ def numbers(text: str) -> list[Value]:
             if n is None or (m.group("w").strip().lower() in ("a", "one") and not _MEASURE_AFTER.match(text, e)):
                 continue  # "one of the", "a few": no count; "one sq km" is a measure
             key = _fmt(n) + ("%" if _PERCENT_AFTER.match(text, e) else "")  # "ten percent" is a share
-        out.append(Value("number", text[s:e], s, e, key))
+        out.append(Value("number", text[s:e], s, e, key, _unit(text, s, e, key)))
     return sorted(out, key=lambda v: v.start)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.values import dates, dates_agree, dates_comparable, numbers, numbers_agree
+from qa.values import dates, dates_agree, dates_comparable, numbers, numbers_agree, units_comparable
 
 
 def test_a_count_said_by_its_order_of_size_is_a_number_that_agrees_with_counts_inside_it() -> None:
@@ -34,3 +34,16 @@ def test_dates_agree_only_when_they_share_a_known_part_and_none_differs() -> Non
     assert not dates_agree(key("19 June"), key("3 May"))
     assert not dates_comparable(key("in 1921"), key("on 19 June")) and not dates_agree(key("in 1921"), key("on 19 June"))
     assert dates_comparable(key("in 1921"), key("in June 2019")) and not dates_agree(key("in 1921"), key("in June 2019"))
+
+
+def test_a_number_knows_what_it_measures_from_its_unit() -> None:
+    def units(text: str) -> list[tuple[str, str]]:
+        return [(v.key, v.unit) for v in numbers(text)]
+
+    assert units("Repairs will cost 12 million euros and take two years.") == [("12000000", "money"), ("2", "time")]
+    assert units("the 850-year-old mosque, $5 million, 10 percent, one sq km, 15 km, 3 tonnes") == [
+        ("850", "time"), ("5000000", "money"), ("10%", "percent"), ("1", "area"), ("15", "length"), ("3", "mass"),
+    ]
+    assert units("4,500 people and a couple of hundred fighters") == [("4500", ""), ("200", "")]  # counts of things: no unit
+    assert not units_comparable("money", "time") and units_comparable("time", "time")
+    assert units_comparable("", "time")  # "nine" may be the nine months another article says
