@@ -10,11 +10,12 @@
   it: the same value (numbers and dates normalised, a range holding a number; short phrases when
   one's words hold the other's or most are shared) cites that document beside the answer; a
   different number or date is another side (a number of another unit, "two years" beside "12
-  million euros", and a date naming other parts, "1921" beside "19 June", are neither). A different phrase is another side only from
-  `Calibration.side_text`: phrases cannot be compared by normalised keys, and where a document does
-  not hold the answer the reader's best span there is often another name of the same type (the
-  other agency, the other official), so a phrase needs more of the reader's confidence to be shown
-  as a disagreement than to be cited as agreeing.
+  million euros", and a date naming other parts, "1921" or "Monday" beside "19 June", are
+  neither). A different phrase is another side only from `Calibration.side_text`: phrases cannot
+  be compared by normalised keys, and where a document does not hold the answer the reader's best
+  span there is often another name of the same type (the other agency, the other official), so a
+  phrase needs more of the reader's confidence to be shown as a disagreement than to be cited as
+  agreeing.
 
 The thresholds are fitted on held-out articles by `python -m reader.calibrate` and stored in
 `qa/calibration.json`: one family of thresholds on the reader's margin (a span's score minus its
@@ -167,6 +168,6 @@ def decide(readings: Sequence[Reading], calibration: Calibration) -> Decision:
             if kind == "date" and not any(
                 dates_comparable(x.key, y.key) for side in sides for x in dates(side[0].text) for y in dates(r.text)
             ):
-                continue  # "1921" says nothing about "19 June": neither agreement nor another side
+                continue  # "1921" or "Monday" says nothing about "19 June": neither agreement nor another side
             sides.append([r])
     return Decision(tuple(tuple(s) for s in sides), kind)

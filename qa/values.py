@@ -175,9 +175,10 @@ def dates(text: str) -> list[Value]:
 
 def dates_comparable(a: str, b: str) -> bool:
     """Returns True when two date keys both state some part (a year alone and a day of a month say
-    nothing about each other). A weekday or a relative date is compared only with itself."""
+    nothing about each other). A weekday is compared only with a weekday ("Monday" may be "June 18"),
+    and a relative date ("~last week") only with itself: it is relative to its own article's date."""
     if "-" not in a or "-" not in b:
-        return True
+        return a == b or (a in WEEKDAYS and b in WEEKDAYS)
     return any("?" not in (x, y) for x, y in zip(a.split("-"), b.split("-"), strict=True))
 
 

@@ -348,6 +348,8 @@ def test_a_conflicts_sides_run_from_the_oldest_source_to_the_newest(tmp_path: Pa
     [
         (("The Vell Bridge reopened on 19 June, the council said.", "The Vell Bridge reopened on 3 May, after the repairs.",
           "The Vell Bridge was opened in 1921 by the mayor."), ("19 June", "3 May", "1921"), "When did the Vell Bridge reopen?"),
+        (("The Vell Bridge reopened on 19 June, the council said.", "The Vell Bridge reopened on 3 May, after the repairs.",
+          "The Vell Bridge reopened on Monday."), ("19 June", "3 May", "Monday"), "When did the Vell Bridge reopen?"),
         (("Repairs to the Vell Bridge will cost 12 million euros.", "The council put repairs to the Vell Bridge at 9 million euros.",
           "Repairs to the Vell Bridge will take two years."), ("12 million euros", "9 million euros", "two years"), "How much will the repairs cost?"),
     ],
@@ -355,7 +357,7 @@ def test_a_conflicts_sides_run_from_the_oldest_source_to_the_newest(tmp_path: Pa
 def test_a_value_that_says_nothing_of_the_answer_is_neither_agreement_nor_a_side(
     tmp_path: Path, texts: tuple[str, str, str], values: tuple[str, str, str], question: str
 ) -> None:
-    # a year says nothing of a day of a month; years are no amount of money
+    # a year or a weekday says nothing of a day of a month; years are no amount of money
     engine = _engine(tmp_path, {f"{n}.txt": f"News {n}\n\n{t}\n" for n, t in zip("abc", texts, strict=True)}, dict(zip(values, (6.0, 5.0, 4.0), strict=True)))
     a = engine.answer(question)
     assert a.conflicts and [s.value for s in a.conflicts[0].sides] == list(values[:2])

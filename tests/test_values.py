@@ -34,6 +34,9 @@ def test_dates_agree_only_when_they_share_a_known_part_and_none_differs() -> Non
     assert not dates_agree(key("19 June"), key("3 May"))
     assert not dates_comparable(key("in 1921"), key("on 19 June")) and not dates_agree(key("in 1921"), key("on 19 June"))
     assert dates_comparable(key("in 1921"), key("in June 2019")) and not dates_agree(key("in 1921"), key("in June 2019"))
+    assert not dates_comparable(key("on Monday"), key("on June 18"))  # June 18 may be a Monday
+    assert dates_comparable(key("on Monday"), key("on Sunday")) and not dates_agree(key("on Monday"), key("on Sunday"))
+    assert not dates_comparable(key("last week"), key("on June 21"))  # relative to the article's own date
 
 
 def test_a_number_knows_what_it_measures_from_its_unit() -> None:
