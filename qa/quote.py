@@ -21,9 +21,34 @@ def cite(numbers: list[int]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
+EDGE = " ,;:.—–-\"'“”‘’"  # punctuation a span's edges lose in an answer; brackets only when unpaired
+
+
 def phrase(text: str) -> str:
-    """Returns a span as it reads in an answer: single-spaced, without edge punctuation."""
-    return " ".join(text.split()).strip(" ,;:.—–-()\"'“”‘’") or text.strip()
+    """Returns a span as it reads in an answer: single-spaced, without edge punctuation, and without a
+    bracket at an edge unless the span closes it ("400 m (1,300 ft)" keeps its brackets)."""
+    t = " ".join(text.split())
+    while True:
+        s = t.strip(EDGE)
+        if s[:1] == "(" and s[-1:] == ")" and _paired(s[1:-1]):
+            s = s[1:-1]  # the whole span in brackets
+        if s[:1] == "(" and not _paired(s):
+            s = s[1:]
+        if s[-1:] == ")" and not _paired(s):
+            s = s[:-1]
+        if s == t:
+            return t or text.strip()
+        t = s
+
+
+def _paired(text: str) -> bool:
+    """Returns True when every bracket in `text` closes one opened before it."""
+    depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def marks(sides: Sequence[Sequence[Reading]]) -> list[tuple[int, ...]]:

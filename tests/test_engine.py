@@ -386,3 +386,11 @@ def test_search_reads_the_index_again_when_an_article_changed_since(tmp_path: Pa
     found = [q for q in engine.passages("When does the fish market open?", k=3) if q.doc_id == "market"]
     assert found and found[0].text == "The fish market now opens at seven every Friday morning."
     assert engine.corpus.doc_text("market")[found[0].start : found[0].end] == found[0].text
+
+
+def test_an_answer_phrase_loses_edge_punctuation_and_only_brackets_it_does_not_close() -> None:
+    from qa.quote import phrase
+
+    assert phrase(" 400 m (1,300\n ft). ") == "400 m (1,300 ft)"
+    assert phrase("(1,300 ft)") == "1,300 ft" and phrase("(the Pentagon") == "the Pentagon" and phrase("the Pentagon),") == "the Pentagon"
+    assert phrase("(a) and (b)") == "(a) and (b)" and phrase("“bottled up”") == "bottled up"
