@@ -89,14 +89,15 @@ ARTICLES = {
 }
 
 
-def _engine(tmp_path: Path, articles: dict[str, str], answers: dict[str, float]) -> Engine:
-    """Returns an engine (hashing embedder, no model) over the articles, whose reader finds `answers`."""
+def _engine(tmp_path: Path, articles: dict[str, str], answers: dict[str, float], wider: dict[str, tuple[str, float]] | None = None) -> Engine:
+    """Returns an engine (hashing embedder, no model) over the articles, whose reader finds `answers`
+    (and the `wider` spans holding them)."""
     docs = tmp_path / "docs"
     docs.mkdir(exist_ok=True)
     for name, text in articles.items():
         (docs / name).write_text(text)
     settings = Settings(index_dir=tmp_path / "index", seeds_dir=docs, embedder="hashing", llm="none")
-    return Engine(settings, reader=FakeReader(answers), calibration=CAL)
+    return Engine(settings, reader=FakeReader(answers, wider), calibration=CAL)
 
 
 def _check_quotes(engine: Engine, answer) -> None:  # type: ignore[no-untyped-def]
@@ -119,8 +120,7 @@ def test_the_best_span_answers_and_its_sentence_is_the_quote_with_the_span_marke
 
 
 def test_a_span_reads_as_the_span_holding_it_that_scores_within_the_calibrated_widening(tmp_path: Path) -> None:
-    engine = _engine(tmp_path, ARTICLES, {"2 million euros": 6.0})
-    engine.reader = FakeReader({"2 million euros": 6.0}, wider={"2 million euros": ("cost 2 million euros", 5.5)})
+    engine = _engine(tmp_path, ARTICLES, {"2 million euros": 6.0}, wider={"2 million euros": ("cost 2 million euros", 5.5)})
     assert engine.answer("How much will the repairs cost?").text == "2 million euros [1]."  # widen 0: as read
     engine.calibration = Calibration(answer=1.0, side=2.0, widen=0.25)
     assert engine.answer("How much will the repairs cost?").text == "2 million euros [1]."  # 0.5 under: too far
