@@ -86,16 +86,21 @@ UNITS = {
 }
 _UNIT_AFTER = re.compile(r"[\s-]*(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in UNITS.items()) + r")\b", re.IGNORECASE)
 _MONEY_BEFORE = re.compile(r"(?:US\$|\$|€|£|¥)\s*$")
+_AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
 
 
 def _unit(text: str, start: int, end: int, key: str) -> str:
-    """Returns what the number at start..end of `text` measures (a key of UNITS or "percent"), or ""."""
+    """Returns what the number at start..end of `text` measures (a key of UNITS, "percent", or "time ago":
+    "three years ago" is a point in time, not a duration), or ""."""
     if key.endswith("%"):
         return "percent"
     if _MONEY_BEFORE.search(text[max(0, start - 4) : start]):
         return "money"
     m = _UNIT_AFTER.match(text, end)
-    return m.lastgroup or "" if m else ""
+    if not m:
+        return ""
+    unit = m.lastgroup or ""
+    return "time ago" if unit == "time" and _AGO.match(text, m.end()) else unit
 
 
 def units_comparable(a: str, b: str) -> bool:
