@@ -182,11 +182,11 @@ def fit_side(corpora: dict[str, Collected], answer: float, widen: float = 0.0) -
     labels any) and the mean over the corpora of the strict accuracy (`strict_outcome`) of the group's
     other answerable questions. Each question belongs to the group of its answer's kind."""
     base = Calibration(answer=answer, side=1e9, side_text=1e9, widen=widen)
-    kind_of = {id(rs): d.kind for rows in corpora.values() for it, rs in rows if it.answerable and not (d := decide(rs, base)).abstain}
+    answered = {name: [(it, rs, d.kind) for it, rs in rows if it.answerable and not (d := decide(rs, base)).abstain] for name, rows in corpora.items()}
     found: dict[str, float] = {}
     for group, kinds in SIDE_GROUPS.items():
-        conflicts = [(it, rs) for rows in corpora.values() for it, rs in rows if it.kind == "conflict" and kind_of.get(id(rs)) in kinds]
-        others = {name: [(it, rs) for it, rs in rows if it.kind != "conflict" and kind_of.get(id(rs)) in kinds] for name, rows in corpora.items()}
+        conflicts = [(it, rs) for rows in answered.values() for it, rs, kind in rows if it.kind == "conflict" and kind in kinds]
+        others = {name: [(it, rs) for it, rs, kind in rows if it.kind != "conflict" and kind in kinds] for name, rows in answered.items()}
         floor = found.get("value", answer)  # a phrase side needs `side` as well
         best, best_score = floor, -1.0
         for t in [floor + x / 4 for x in range(0, 41)]:
