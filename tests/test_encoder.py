@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -46,16 +47,52 @@ def test_unsigned_weights_give_the_signed_products_exactly(tmp_path: Path) -> No
     assert inits["b"].data_type == inits["b_zero"].data_type == TensorProto.UINT8
 
 
-@pytest.mark.parametrize("vnni", [True, False])
-def test_the_graph_is_loaded_unsigned_where_the_cpu_has_no_vnni(monkeypatch: pytest.MonkeyPatch, vnni: bool) -> None:
-    loaded: list[Path] = []
+def _graph_copy(folder: Path) -> Path:
+    """Returns a copy of the embedder's graph, with its SHA256 line, in `folder`."""
+    graph = folder / EMBEDDER_GRAPH.name
+    shutil.copyfile(EMBEDDER_GRAPH, graph)
+    encoder.record_sum(graph)
+    return graph
+
+
+def _spy_on_exact(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    rewritten: list[Path] = []
     real = encoder.exact
 
     def spy(graph: Path) -> bytes:
-        loaded.append(graph)
+        rewritten.append(graph)
         return real(graph)
 
-    monkeypatch.setattr(encoder, "has_vnni", lambda: vnni)
     monkeypatch.setattr(encoder, "exact", spy)
-    encoder.OnnxEncoder(EMBEDDER_GRAPH, "make onnx")
-    assert loaded == ([] if vnni else [EMBEDDER_GRAPH])
+    return rewritten
+
+
+@pytest.mark.parametrize("vnni", [True, False])
+def test_the_graph_is_loaded_unsigned_where_the_cpu_has_no_vnni(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, vnni: bool) -> None:
+    graph = _graph_copy(tmp_path)
+    rewritten = _spy_on_exact(monkeypatch)
+    monkeypatch.setattr(encoder, "has_vnni", lambda: vnni)
+    encoder.OnnxEncoder(graph, "make onnx")
+    assert rewritten == ([] if vnni else [graph])
+
+
+def test_the_unsigned_graph_is_rewritten_once_and_again_when_its_copy_is_damaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = _graph_copy(tmp_path)
+    rewritten = _spy_on_exact(monkeypatch)
+    first = encoder.unsigned_graph(graph)
+    assert isinstance(first, str) and Path(first).read_bytes() == encoder.exact(graph)
+    rewritten.clear()
+    assert encoder.unsigned_graph(graph) == first and rewritten == []  # the next start loads the copy
+    Path(first).write_bytes(Path(first).read_bytes()[:1000])  # a damaged copy is made again
+    assert encoder.unsigned_graph(graph) == first and rewritten == [graph]
+    assert Path(first).read_bytes() == encoder.exact(graph)
+
+
+def test_the_unsigned_graph_is_kept_in_memory_where_its_folder_cannot_be_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = _graph_copy(tmp_path)
+
+    def refuse(self: Path, data: bytes) -> int:
+        raise PermissionError(f"read-only: {self}")
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    assert encoder.unsigned_graph(graph) == encoder.exact(graph)
