@@ -10,9 +10,10 @@ signed weights exactly where the CPU has VNNI (AVX-512 VNNI or AVX-VNNI), but el
 an instruction that saturates, so the same graph read differently by CPU (the reader agreed with its
 float32 weights on 12 of 15 confident seed spans on an AVX2 CPU, 14 on a VNNI one; its logits on an
 emulated AVX2 CPU, qemu -cpu Haswell, were 0.12 off the VNNI ones on average). Without VNNI the graph
-is therefore loaded with its weights stored unsigned, zero point plus 128 (`exact`, kept beside the graph
-after the first start: `unsigned_graph`): the same values, and unsigned by unsigned never saturates. Its logits there are 0.025 off the VNNI ones on average
-(float rounding) and it agreed on 14 of 15. Unsigned by unsigned is slower: forced on a VNNI CPU the
+is therefore loaded with its weights stored unsigned, zero point plus 128 (`exact`; the copy is kept
+beside the graph after the first start, `unsigned_graph`): the same values, and unsigned by unsigned
+never saturates. Its logits there are 0.025 off the VNNI ones on average (float rounding) and it
+agreed on 14 of 15. Unsigned by unsigned is slower: forced on a VNNI CPU the
 unsigned graph read 60-64 windows/s against the signed one's 82-106 (its speed on AVX2 is unmeasured).
 """
 
@@ -118,12 +119,13 @@ def unsigned_graph(graph: Path) -> str | bytes:
     except OSError:
         pass  # no copy yet
     data = exact(graph)
+    part = copy.with_name(f"{copy.name}.{os.getpid()}.part")  # another process may be writing its own
     try:
-        part = copy.with_name(f"{copy.name}.{os.getpid()}.part")  # another process may be writing its own
         part.write_bytes(data)
         part.replace(copy)
         stamp.write_text(f"{source} {hashlib.sha256(data).hexdigest()}\n", encoding="utf-8")
     except OSError:
+        part.unlink(missing_ok=True)
         return data
     return str(copy)
 

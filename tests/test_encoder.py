@@ -96,3 +96,4 @@ def test_the_unsigned_graph_is_kept_in_memory_where_its_folder_cannot_be_written
 
     monkeypatch.setattr(Path, "write_bytes", refuse)
     assert encoder.unsigned_graph(graph) == encoder.exact(graph)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["SHA256", graph.name]  # nothing half written is left
