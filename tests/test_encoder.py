@@ -91,9 +91,9 @@ def test_the_unsigned_graph_is_rewritten_once_and_again_when_its_copy_is_damaged
 def test_the_unsigned_graph_is_kept_in_memory_where_its_folder_cannot_be_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     graph = _graph_copy(tmp_path)
 
-    def refuse(self: Path, data: bytes) -> int:
-        raise PermissionError(f"read-only: {self}")
+    def refuse(self: Path, target: Path) -> Path:
+        raise PermissionError(f"read-only: {target}")
 
-    monkeypatch.setattr(Path, "write_bytes", refuse)
+    monkeypatch.setattr(Path, "replace", refuse)  # the copy is written, but cannot take its name
     assert encoder.unsigned_graph(graph) == encoder.exact(graph)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["SHA256", graph.name]  # nothing half written is left
