@@ -123,6 +123,17 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", text.lower()) if w not in STOPWORDS} or set(re.findall(r"\w+", text.lower()))
 
 
+def comparable(a: str, b: str) -> bool:
+    """Returns True when two spans' values can agree or disagree: numbers of the same unit (or of none),
+    dates that state a common part (a year and a day of a month do not), any two phrases."""
+    kind = value_kind(a)
+    if kind == "number":
+        return any(units_comparable(x.unit, y.unit) for x in numbers(a) for y in numbers(b))
+    if kind == "date":
+        return any(dates_comparable(x.key, y.key) for x in dates(a) for y in dates(b))
+    return True
+
+
 def same_value(a: str, b: str) -> bool:
     """Returns True when two spans state the same value (numbers and dates by their normalised keys)."""
     kind = value_kind(a)
@@ -161,13 +172,7 @@ def decide(readings: Sequence[Reading], calibration: Calibration) -> Decision:
         else:
             if kind == "text" and r.margin < calibration.side_text:
                 continue  # a different phrase the reader is not confident enough of to show as a disagreement
-            if kind == "number" and not any(
-                units_comparable(x.unit, y.unit) for side in sides for x in numbers(side[0].text) for y in numbers(r.text)
-            ):
-                continue  # "12 million euros" says nothing about "two years": neither agreement nor another side
-            if kind == "date" and not any(
-                dates_comparable(x.key, y.key) for side in sides for x in dates(side[0].text) for y in dates(r.text)
-            ):
-                continue  # "1921" or "Monday" says nothing about "19 June": neither agreement nor another side
+            if not any(comparable(side[0].text, r.text) for side in sides):
+                continue  # "1921" says nothing about "19 June", "two years" nothing about "12 million euros"
             sides.append([r])
     return Decision(tuple(tuple(s) for s in sides), kind)

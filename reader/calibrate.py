@@ -42,7 +42,7 @@ from tqdm import tqdm
 from evals import squad
 from evals.dataset import Item, load_items
 from evals.metrics import MAX_ANSWER_WORDS, best_f1, matches
-from qa.decide import CALIBRATION_FILE, Calibration, Reading, decide, widened
+from qa.decide import CALIBRATION_FILE, Calibration, Decision, Reading, decide, widened
 from qa.engine import Engine
 from qa.quote import answer_text
 from qa.read import WIDEST, ExtractiveReader
@@ -63,7 +63,11 @@ def collect(engine: Engine, items: Sequence[Item], desc: str) -> Collected:
 
 def outcome(it: Item, readings: list[Reading], cal: Calibration) -> tuple[bool, bool]:
     """Returns (abstained, right) for one item decided with `cal`."""
-    d = decide(readings, cal)
+    return judged(it, decide(readings, cal))
+
+
+def judged(it: Item, d: Decision) -> tuple[bool, bool]:
+    """Returns (abstained, right) for one item's decision."""
     if d.abstain:
         return True, not it.answerable
     if not it.answerable:
@@ -154,8 +158,8 @@ def fit_reliability(corpora: dict[str, Collected], cal: Calibration, bins: int =
     """Returns ((margin from, share right), ...): the answered questions of all corpora decided with `cal`,
     ranked by the margin of their answer's best span and cut into `bins` groups of equal size; the first
     group from `cal.answer`. A question answered wrong or answered when it has no answer is not right."""
-    decided = [(it, rs, decide(rs, cal)) for data in corpora.values() for it, rs in data]
-    scored = sorted((d.best.margin, outcome(it, rs, cal)[1]) for it, rs, d in decided if not d.abstain)
+    decided = [(it, decide(rs, cal)) for data in corpora.values() for it, rs in data]
+    scored = sorted((d.best.margin, judged(it, d)[1]) for it, d in decided if not d.abstain)
     out: list[tuple[float, float]] = []
     for b in range(bins):
         group = scored[b * len(scored) // bins : (b + 1) * len(scored) // bins]
@@ -172,8 +176,8 @@ def strict_outcome(it: Item, readings: list[Reading], cal: Calibration) -> bool:
     """Returns True when `it` is answered right with `cal` and, unless it is a conflict, with one side: an
     answer that shows a side too many ("the sources disagree: January versus June") is wrong here even
     when it holds the gold value, because it tells the user that the sources disagree when they do not."""
-    right = outcome(it, readings, cal)[1]
-    return right and (it.kind == "conflict" or len(decide(readings, cal).sides) == 1)
+    d = decide(readings, cal)
+    return judged(it, d)[1] and (it.kind == "conflict" or len(d.sides) == 1)
 
 
 def fit_side(corpora: dict[str, Collected], answer: float, widen: float = 0.0) -> tuple[float, float]:

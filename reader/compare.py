@@ -11,9 +11,10 @@ grid, by the share of answerable questions answered right, the share of unanswer
 false abstentions, and summed up by `reader.calibrate`'s figure: the best mean balanced accuracy of the two
 corpora with false abstentions under its cap in each (spans as read, not widened: `make calibrate` fits
 each reader's widening); and how often each corpus's best span holds a gold answer (as read, and widened
-as the shipped calibration widens), which bounds the accuracy any threshold can reach. A new reader is kept only when that figure does not fall (reader/MODEL_CARD.md).
-All the questions are read (about 2,500, as `make calibrate` reads them): reading a paragraph better alone
-has not meant answering better end to end.
+as the shipped calibration widens), which bounds the accuracy any threshold can reach. A new reader is
+kept only when that figure does not fall (reader/MODEL_CARD.md). All the questions are read (about
+2,500, as `make calibrate` reads them): reading a paragraph better alone has not meant answering better
+end to end.
 """
 
 from __future__ import annotations
