@@ -50,41 +50,69 @@ class Skipped:
 
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-# a line that is only a date, perhaps with a weekday and a time: "Wednesday, 20 February, 2019", "June 29, 2017 09:06"
-_DATELINE = re.compile(
-    rf"^\W*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s*)?"
-    rf"(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}),?\s+\d{{4}}(?:,?\s+\d{{1,2}}:\d{{2}})?\W*$",
-    re.IGNORECASE,
-)
+# a date, perhaps with a weekday and a time: "Wednesday, 20 February, 2019", "June 29, 2017 09:06"
+_DATE = (rf"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s*)?"
+         rf"(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}),?\s+\d{{4}}(?:,?\s+\d{{1,2}}:\d{{2}})?")
+_DATELINE = re.compile(rf"^\W*(?P<date>{_DATE})\W*$", re.IGNORECASE)
+# a byline: a name, then a date after a bar, dash, bullet or comma ("Melinda Barton | 29 June, 2017, 09:06",
+# "By Lena Marsh, March 3, 2025"); the name has no digits and no sentence end
+_BYLINE = re.compile(rf"^(?:by\s+)?(?P<author>[^\W\d_][^\d|·•—–,!?:;]{{0,60}}?)\s*(?:[|·•—–-]|,)\s*(?P<date>{_DATE})\W*$", re.IGNORECASE)
+FRONT_LINES = 5  # the first non-blank lines searched for a dateline or a byline
 
 
 def title_of(text: str) -> str:
     """Returns the document's title: its first Markdown heading, else its first non-blank line that
-    is not only a date (a page's dateline above its headline)."""
+    is neither only a date (a page's dateline above its headline) nor a byline."""
     for line in text.splitlines():
         m = re.match(r"^\s{0,3}#{1,6}\s+(.*\S)", line)
         if m:
             return m.group(1).strip()[:200]
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     for line in lines:
-        if not _DATELINE.match(line):
+        if not _DATELINE.match(line) and not _byline(line):
             return line[:200]
     return lines[0][:200] if lines else "(untitled)"
 
 
-def dateline_date(text: str) -> str:
-    """Returns the ISO date of a dateline among the first lines ("Wednesday, 20 February, 2019"), or ""."""
+def _iso(date: str) -> str:
+    """Returns the ISO form of a date matched by _DATE, or "" when it is no day of the calendar."""
     from datetime import datetime
 
-    for line in [line.strip() for line in text.splitlines() if line.strip()][:3]:
-        if _DATELINE.match(line):
-            words = re.sub(r"^\W*(?:\w+day,?\s*)|,|\s+\d{1,2}:\d{2}.*$|\W+$", " ", line, flags=re.IGNORECASE).split()
-            for fmt in ("%d %B %Y", "%B %d %Y", "%d %b %Y", "%b %d %Y"):
-                try:
-                    return datetime.strptime(" ".join(w.rstrip(".") for w in words), fmt).date().isoformat()
-                except ValueError:
-                    continue
+    words = re.sub(r"^\W*(?:\w+day,?\s*)|,|\s+\d{1,2}:\d{2}.*$|\W+$", " ", date, flags=re.IGNORECASE).split()
+    for fmt in ("%d %B %Y", "%B %d %Y", "%d %b %Y", "%b %d %Y"):
+        try:
+            return datetime.strptime(" ".join(w.rstrip(".") for w in words), fmt).date().isoformat()
+        except ValueError:
+            continue
     return ""
+
+
+_NAME_PARTICLES = {"and", "&", "de", "da", "del", "der", "den", "van", "von", "al", "el", "bin", "ibn", "la", "le", "y"}
+
+
+def _byline(line: str) -> tuple[str, str] | None:
+    """Returns (author, ISO date) when the line is a byline, its name at most six capitalised words
+    (particles such as "de", "van", "al" and "and" aside), else None."""
+    m = None if _DATELINE.match(line) else _BYLINE.match(line)
+    words = m["author"].split() if m else []
+    if not m or len(words) > 6 or not all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in words):
+        return None
+    date = _iso(m["date"])
+    return (m["author"].strip(" .-"), date) if date else None
+
+
+def front_matter(text: str) -> tuple[str, str]:
+    """Returns (ISO date, author) from the first lines: a byline's ("Melinda Barton | 29 June, 2017"), else
+    the date of a line that is only a date ("Wednesday, 20 February, 2019", which may be when the page was
+    printed) and no author; "" for what is not there."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:FRONT_LINES]
+    for line in lines:
+        if found := _byline(line):
+            return found[1], found[0]
+    for line in lines:
+        if (m := _DATELINE.match(line)) and (date := _iso(m["date"])):
+            return date, ""
+    return "", ""
 
 
 def content_id(path: Path, text: str) -> str:
@@ -117,7 +145,8 @@ def read_document(path: Path, doc_id: str | None = None, max_bytes: int = DEFAUL
         if not text.strip():
             raise ValueError(f"{path}: empty document")
         ident = doc_id or (content_id(path, text) if hashed_id else path.stem)
-        return Document(doc_id=ident, title=title or title_of(text), text=text, source=str(path), pages=pages)
+        date, author = front_matter(text)
+        return Document(doc_id=ident, title=title or title_of(text), text=text, source=str(path), pages=pages, date=date, author=author)
     data = path.read_bytes()
     encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     if encoding == "utf-8-sig" and b"\x00" in data:
@@ -140,8 +169,9 @@ def read_document(path: Path, doc_id: str | None = None, max_bytes: int = DEFAUL
     if not text.strip():
         raise ValueError(f"{path}: empty document")
     ident = doc_id or (content_id(path, text) if hashed_id else path.stem)
+    front_date, front_author = front_matter(text)
     return Document(doc_id=ident, title=title or title_of(text), text=text, source=str(path),
-                    date=date or dateline_date(text), author=author)
+                    date=date or front_date, author=author or front_author)
 
 
 def docx_text(path: Path) -> tuple[str | None, str]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from index.build import build_index
 from index.chunking import sentence_units
-from index.documents import load_documents, read_document, title_of
+from index.documents import front_matter, load_documents, read_document, title_of
 from index.embed import HashingEmbedder
 from index.html import visible_text
 from index.store import StoreConfig, VectorStore
@@ -82,6 +84,29 @@ def test_a_title_is_the_first_line_that_is_not_only_a_date() -> None:
     assert title_of("Intro\n# The heading\n") == "The heading"
 
 
+def test_a_byline_in_plain_text_gives_the_author_and_the_date_over_a_printed_dateline(tmp_path: Path) -> None:
+    (tmp_path / "printed.txt").write_text("Wednesday, 20 February, 2019\n\nFerry fares rise\n\n"
+                                          "Melinda Barton | 29 June, 2017, 09:06\n\nFares rose by a tenth.\n")
+    (tmp_path / "by.txt").write_text("By Ana de la Cruz, March 3, 2025\nStorm report\n\nThe storm passed.\n")
+    (tmp_path / "dated.txt").write_text("June 30, 2017\n\nOld City report\n\nThe offensive began.\n")
+    got = {d.doc_id: (d.title, d.author, d.date) for d in load_documents([tmp_path])[0]}
+    assert got == {
+        "printed": ("Ferry fares rise", "Melinda Barton", "2017-06-29"),  # the byline's date, not the page's
+        "by": ("Storm report", "Ana de la Cruz", "2025-03-03"),
+        "dated": ("Old City report", "", "2017-06-30"),
+    }
+
+
+@pytest.mark.parametrize("line", [
+    "The agreement signed in Paris, 12 December 2015",  # a sentence: not capitalised as a name
+    "Talks resumed in Geneva on March 3, 2025.",
+    "Melinda Barton | 31 June, 2017",  # no day of the calendar
+    "Reported by 12 agencies | March 3, 2025",
+])
+def test_a_line_ending_in_a_date_is_no_byline_unless_a_name_comes_before_it(line: str) -> None:
+    assert front_matter(f"{line}\n\nText.\n") == ("", "")
+
+
 def test_encodings_are_read_or_named_and_nul_characters_refused(tmp_path: Path) -> None:
     (tmp_path / "bom.txt").write_bytes("\ufeffBOM Title\nThe dam opened in 1950.\n".encode("utf-8"))
     (tmp_path / "u16.txt").write_bytes("Wide Title\nThe ferry ran at midnight.\n".encode("utf-16"))
@@ -115,15 +140,16 @@ def test_a_word_file_gives_its_paragraphs_in_order_and_quotes_slice_them_exactly
     word = docx.Document()
     word.core_properties.title = "Harbour report"
     word.add_heading("Storm closes the harbour", level=1)
+    word.add_paragraph("By Lena Ruiz | 4 May 2019")
     word.add_paragraph("The harbour closed on 3 May after the storm.")
     word.add_paragraph("")
     word.add_paragraph("About 40 boats stayed at sea, the port authority said.")
     word.save(str(tmp_path / "report.docx"))
     (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
     docs, skipped = load_documents([tmp_path])
-    assert [d.title for d in docs] == ["Harbour report"]
+    assert [(d.title, d.author, d.date) for d in docs] == [("Harbour report", "Lena Ruiz", "2019-05-04")]
     text = docs[0].text
-    assert text == "Storm closes the harbour\nThe harbour closed on 3 May after the storm.\nAbout 40 boats stayed at sea, the port authority said.\n"
+    assert text == "Storm closes the harbour\nBy Lena Ruiz | 4 May 2019\nThe harbour closed on 3 May after the storm.\nAbout 40 boats stayed at sea, the port authority said.\n"
     units = sentence_units(docs[0])
     assert [text[u.start : u.end] for u in units][-1] == "About 40 boats stayed at sea, the port authority said."
     assert [Path(s.path).name for s in skipped] == ["broken.docx"] and "not a readable Word" in skipped[0].reason
