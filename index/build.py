@@ -186,7 +186,8 @@ def build_index(
                 store.delete_doc(replaced)  # the file changed and with it its content-hash id
                 report.removed.append(replaced)
             old = stored.get(doc.doc_id)
-            if old is not None and (old.sha, old.splitting, old.title, old.embedder, old.date) == (doc.sha, SPLITTING, doc.title, embedder.name, doc.date):
+            if old is not None and (old.sha, old.splitting, old.title, old.embedder, old.date, old.author) == (
+                doc.sha, SPLITTING, doc.title, embedder.name, doc.date, doc.author):
                 report.unchanged.append(doc.doc_id)
             else:
                 todo.append(doc)

@@ -70,6 +70,19 @@ def test_an_index_whose_titles_were_read_another_way_is_rebuilt_for_them(
     assert {d.title for d in VectorStore(config).docs().values()} == {"the same title for all"}
 
 
+def test_an_index_whose_bylines_were_read_another_way_is_rebuilt_for_them(
+    tmp_path: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.documents import front_matter
+
+    config = StoreConfig(tmp_path / "idx")
+    build_index(config, EMB, [seeds_copy])
+    monkeypatch.setattr("index.documents.front_matter", lambda text: (front_matter(text)[0], "A. Writer"))  # the same dates
+    again = build_index(config, EMB, [seeds_copy])
+    assert len(again.updated) == 5 and again.unchanged == []
+    assert {d.author for d in VectorStore(config).docs().values()} == {"A. Writer"}
+
+
 def test_changed_document_replaces_its_units(tmp_path: Path, seeds_copy: Path) -> None:
     config = StoreConfig(tmp_path / "idx")
     build_index(config, EMB, [seeds_copy])
