@@ -153,7 +153,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
         if not docs:
             print(f"no documents indexed in {config.describe()} (run: qa index)")
         for d in sorted(docs.values(), key=lambda d: d.doc_id):
-            print(f"{d.doc_id}\t{d.date or '-'}\t{d.n_units} units\t{sizes.get(d.doc_id, 0)} bytes\t{_shown(d.title)}")
+            print(f"{d.doc_id}\t{d.date or '-'}\t{_shown(d.author) or '-'}\t{d.n_units} units\t{sizes.get(d.doc_id, 0)} bytes\t{_shown(d.title)}")
         return 0
     try:
         remove_document(config, args.doc_id)
@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--top-k", type=int, help="evidence passages handed to the answer step (default 4)")
     s.set_defaults(func=cmd_ask)
 
-    s = sub.add_parser("docs", help="list or remove indexed documents")
+    s = sub.add_parser("docs", help="list (id, date, author, units, bytes, title) or remove indexed documents")
     s.add_argument("action", choices=["list", "remove"])
     s.add_argument("doc_id", nargs="?", help="document id (for remove)")
     s.set_defaults(func=cmd_docs)

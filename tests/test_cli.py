@@ -73,6 +73,7 @@ def test_docs_list_and_remove(env: dict[str, str]) -> None:
     qa(env, "index", "--quiet")
     out = qa(env, "docs", "list")
     assert out.stdout.count("\n") == 5 and "units" in out.stdout
+    assert "001_2da0e51576e3339f\t2017-06-29\tMelinda Barton\t22 units\t" in out.stdout  # its byline's date and author
     assert qa(env, "docs", "remove", "002_b2a41a671c8b55e0").returncode == 0
     assert "002_b2a41a671c8b55e0" not in qa(env, "docs", "list").stdout
     bad = qa(env, "docs", "remove", "nope")

@@ -138,6 +138,8 @@ def test_documents_can_be_added_and_removed_from_the_page_logic(tmp_path: Path) 
     settings = Settings(index_dir=tmp_path / "index", seeds_dir=SEEDS, embedder="hashing", llm="none")
     session = Session(Engine(settings))
     assert len(session.documents()) == 5
+    assert next(r for r in session.documents() if r[0] == "001_2da0e51576e3339f")[1:4] == [
+        "ISIS extremists losing more ground in Iraq's Mosul", "Melinda Barton", "2017-06-29"]
     good = tmp_path / "field note.md"
     good.write_text("# Field note\n\nThe convoy reached Bartella at dawn.\n")
     bad = tmp_path / "scan.pdf"

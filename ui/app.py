@@ -75,7 +75,7 @@ class Session:
         """Returns one row per indexed document: id, title, units, bytes."""
         corpus = self.engine.corpus
         sizes = corpus.sizes()
-        return [[d.doc_id, d.title, d.date, d.n_units, sizes.get(d.doc_id, 0)] for d in sorted(corpus.docs.values(), key=lambda d: d.doc_id)]
+        return [[d.doc_id, d.title, d.author, d.date, d.n_units, sizes.get(d.doc_id, 0)] for d in sorted(corpus.docs.values(), key=lambda d: d.doc_id)]
 
     def doc_choices(self) -> list[tuple[str, str]]:
         """Returns the documents as (label, id) choices: the title, then the id."""
@@ -215,7 +215,7 @@ def build_app(settings: Settings, engine: Engine | None = None):  # type: ignore
                 hist_box = gr.Dataset(components=[question], samples=[], label="This session's questions", samples_per_page=8)
                 with gr.Accordion("Documents", open=False):
                     doc_table = gr.Dataframe(
-                        headers=["id", "title", "date", "units", "bytes"], value=session.documents, interactive=False, wrap=True,
+                        headers=["id", "title", "author", "date", "units", "bytes"], value=session.documents, interactive=False, wrap=True,
                     )
                     uploads = gr.File(label="Add articles (.txt, .md, .html, .docx, .pdf)", file_count="multiple", type="filepath")
                     with gr.Row():
