@@ -96,12 +96,12 @@ def _print_answer(a, width: int = 100) -> None:  # type: ignore[no-untyped-def]
     if a.quotes:
         print()
     for i, q in enumerate(a.quotes, 1):
-        print(f"[{i}] {_shown(q.title)}  ({q.doc_id}, {q.where})")
+        print(f"[{i}] {_shown(q.title)}  ({q.doc_id}, {_shown(q.where)})")
         print(_verbatim(q.text, "    ", width))
     if a.nearest:
         print("\nNearest passages (they do not answer the question):")
         for q in a.nearest:
-            print(f"  - {_shown(q.title)} ({q.doc_id}, {q.where})")
+            print(f"  - {_shown(q.title)} ({q.doc_id}, {_shown(q.where)})")
             print(_verbatim(q.text, "      ", width))
     print(f"\n(mode: {a.mode}{'; ' + _shown('; '.join(a.notes)) if a.notes else ''})")
 

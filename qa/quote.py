@@ -94,6 +94,5 @@ def quote(corpus: Corpus, doc_id: str, start: int, end: int, answer: bool = Fals
     units = corpus.touching(doc_id, start, end)
     s, e = min(start, units[0].start), max(end, units[-1].end)
     page, date, text = page_of(doc.pages, s), doc.date or None, corpus.doc_text(doc_id)[s:e]
-    if answer:
-        return Quote(doc_id, doc.title, s, e, text, start, end, page, date)
-    return Quote(doc_id, doc.title, s, e, text, page=page, date=date)
+    a, b = (start, end) if answer else (None, None)
+    return Quote(doc_id, doc.title, s, e, text, a, b, page, date, doc.author or None)

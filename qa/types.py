@@ -42,11 +42,14 @@ class Quote(_Serialisable):
     answer_end: int | None = None
     page: int | None = None  # the PDF page where the quote starts (None for other formats)
     date: str | None = None  # the article's publication date (ISO), where known
+    author: str | None = None  # the article's author, where known (a web page's, or a byline's)
 
     @property
     def where(self) -> str:
-        """Returns where the quote lies, for people: "2019-05-04, p. 2, chars 120–180" or "chars 120–180"."""
-        return (f"{self.date}, " if self.date else "") + (f"p. {self.page}, " if self.page else "") + f"chars {self.start}–{self.end}"
+        """Returns who wrote the quote, when and where it lies, for people: "Lena Ruiz, 2019-05-04, p. 2,
+        chars 120–180", or "chars 120–180" where nothing else is known."""
+        known = [x for x in (self.author, self.date, f"p. {self.page}" if self.page else None) if x]
+        return ", ".join([*known, f"chars {self.start}–{self.end}"])
 
 
 @dataclass(frozen=True)
@@ -95,9 +98,9 @@ class Answer(_Serialisable):
         (a title or quote holding `<img onerror=...>` renders as text, never as HTML)."""
         lines = [_md(self.text), *([f"*{self.reliability_text}*"] if self.reliability_text else []), ""]
         for i, q in enumerate(self.quotes, 1):
-            lines.append(f"[{i}] “{_md(q.text)}” — *{_md(q.title)}* ({_md(q.doc_id)}, {q.where})")
+            lines.append(f"[{i}] “{_md(q.text)}” — *{_md(q.title)}* ({_md(q.doc_id)}, {_md(q.where)})")
         if self.nearest:
             lines.append("\nNearest passages (these do not answer the question):")
             for q in self.nearest:
-                lines.append(f"- “{_md(q.text)}” — *{_md(q.title)}* ({_md(q.doc_id)}, {q.where})")
+                lines.append(f"- “{_md(q.text)}” — *{_md(q.title)}* ({_md(q.doc_id)}, {_md(q.where)})")
         return "\n".join(lines).strip()

@@ -103,6 +103,11 @@ def test_a_quote_is_printed_verbatim_without_added_marks(capsys: pytest.CaptureF
     assert "““" not in out and "CNN.”" not in out
 
 
+def test_a_quotes_author_reaches_the_terminal_without_control_characters(capsys: pytest.CaptureFixture[str]) -> None:
+    _print_answer(Answer("q", "X [1].", quotes=(Quote("d", "T", 0, 1, "x", date="2017-06-29", author="Mel\x1b[31minda\x07 Barton"),)))
+    assert "[1] T  (d, Mel[31minda Barton, 2017-06-29, chars 0–1)" in capsys.readouterr().out
+
+
 def test_the_answers_reliability_is_printed_under_it(capsys: pytest.CaptureFixture[str]) -> None:
     _print_answer(Answer("q", "Tough fighting [1].", reliability=0.42))
     assert capsys.readouterr().out.splitlines()[:2] == ["Tough fighting [1].", "On held-out articles, 42% of answers scored like this one were right."]

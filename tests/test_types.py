@@ -19,14 +19,22 @@ def test_to_dict_is_what_json_makes_of_every_field() -> None:
 
     from qa import Conflict, ConflictSide
 
-    q = Quote("d1", "T", 0, 5, "Alpha", 0, 5, page=2, date="2017-01-02")
+    q = Quote("d1", "T", 0, 5, "Alpha", 0, 5, page=2, date="2017-01-02", author="Lena Ruiz")
     sides = (ConflictSide("5", (1,), ("d1",), "2017-01-02"), ConflictSide("6", (2, 3), ("d2", "d3")))
     a = Answer("q", "The sources disagree: 5 [1] versus 6 [2][3].", (q, q, q), conflicts=(Conflict("number", sides),), notes=("n",))
     d = a.to_dict()
     assert d == json.loads(json.dumps(d))  # lists, not tuples, all the way down
     assert list(d) == ["question", "text", "quotes", "abstained", "conflicts", "mode", "nearest", "notes", "reliability"]
     assert d["conflicts"][0]["sides"][1] == {"value": "6", "markers": [2, 3], "doc_ids": ["d2", "d3"], "date": None}
-    assert d["quotes"][0]["page"] == 2 and d["nearest"] == [] and d["notes"] == ["n"]
+    assert d["quotes"][0]["page"] == 2 and d["quotes"][0]["author"] == "Lena Ruiz" and d["nearest"] == [] and d["notes"] == ["n"]
+
+
+def test_a_quote_says_who_wrote_it_when_and_where_it_lies_as_far_as_known() -> None:
+    q = Quote("d1", "T", 120, 180, "x" * 60)
+    assert q.where == "chars 120–180"
+    assert Quote("d1", "T", 120, 180, "x" * 60, page=2, date="2019-05-04", author="Lena Ruiz").where == "Lena Ruiz, 2019-05-04, p. 2, chars 120–180"
+    odd = Answer("q", "X [1].", (Quote("d1", "T", 0, 1, "x", author="<i>Ana</i> *de* la_Cruz"),)).to_markdown()
+    assert "(d1, &lt;i&gt;Ana&lt;/i&gt; \\*de\\* la\\_Cruz, chars 0–1)" in odd  # an author is text from the document: escaped
 
 
 def test_the_reliability_is_stated_as_a_share_of_right_answers_and_only_when_measured() -> None:
