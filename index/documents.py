@@ -62,14 +62,14 @@ FRONT_LINES = 5  # the first non-blank lines searched for a dateline or a byline
 
 def title_of(text: str) -> str:
     """Returns the document's title: its first Markdown heading, else its first non-blank line that
-    is neither only a date (a page's dateline above its headline) nor a byline."""
+    is neither only a date (a page's dateline above its headline) nor a byline that starts with "By"."""
     for line in text.splitlines():
         m = re.match(r"^\s{0,3}#{1,6}\s+(.*\S)", line)
         if m:
             return m.group(1).strip()[:200]
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     for line in lines:
-        if not _DATELINE.match(line) and not _byline(line):
+        if not _DATELINE.match(line) and not (line[:3].lower() == "by " and _byline(line)):
             return line[:200]
     return lines[0][:200] if lines else "(untitled)"
 
@@ -102,12 +102,13 @@ def _byline(line: str) -> tuple[str, str] | None:
 
 
 def front_matter(text: str) -> tuple[str, str]:
-    """Returns (ISO date, author) from the first lines: a byline's ("Melinda Barton | 29 June, 2017"), else
+    """Returns (ISO date, author) from the first lines: a byline's ("Melinda Barton | 29 June, 2017"; on
+    the first line, where a headline stands, only one that starts with "By"), else
     the date of a line that is only a date ("Wednesday, 20 February, 2019", which may be when the page was
     printed) and no author; "" for what is not there."""
     lines = [line.strip() for line in text.splitlines() if line.strip()][:FRONT_LINES]
-    for line in lines:
-        if found := _byline(line):
+    for i, line in enumerate(lines):
+        if (i > 0 or line[:3].lower() == "by ") and (found := _byline(line)):  # a first line is the headline unless it says "By"
             return found[1], found[0]
     for line in lines:
         if (m := _DATELINE.match(line)) and (date := _iso(m["date"])):

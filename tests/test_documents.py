@@ -101,10 +101,12 @@ def test_a_byline_in_plain_text_gives_the_author_and_the_date_over_a_printed_dat
     "The agreement signed in Paris, 12 December 2015",  # a sentence: not capitalised as a name
     "Talks resumed in Geneva on March 3, 2025.",
     "Melinda Barton | 31 June, 2017",  # no day of the calendar
+    "Mosul Falls - June 29, 2017",  # a headline with its date, on the first line
     "Reported by 12 agencies | March 3, 2025",
 ])
 def test_a_line_ending_in_a_date_is_no_byline_unless_a_name_comes_before_it(line: str) -> None:
     assert front_matter(f"{line}\n\nText.\n") == ("", "")
+    assert title_of(f"{line}\n\nText.\n") == line
 
 
 def test_encodings_are_read_or_named_and_nul_characters_refused(tmp_path: Path) -> None:
