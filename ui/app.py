@@ -72,7 +72,7 @@ class Session:
             return {"error": str(exc)}
 
     def documents(self) -> list[list[Any]]:
-        """Returns one row per indexed document: id, title, units, bytes."""
+        """Returns one row per indexed document: id, title, author, date, units, bytes."""
         corpus = self.engine.corpus
         sizes = corpus.sizes()
         return [[d.doc_id, d.title, d.author, d.date, d.n_units, sizes.get(d.doc_id, 0)] for d in sorted(corpus.docs.values(), key=lambda d: d.doc_id)]
