@@ -67,10 +67,6 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-_MEASURE_AFTER = re.compile(
-    r"\s+(?:sq(?:uare)?\.?\s+)?(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|acres?|hectares?|percent|per\s+cent)\b",
-    re.IGNORECASE,
-)
 _PERCENT_AFTER = re.compile(rf"\s*(?:{_PERCENT})", re.IGNORECASE)
 
 
@@ -136,8 +132,8 @@ def numbers(text: str) -> list[Value]:
                 key += "%"
         else:
             n = _word_number(m.group("w"))
-            if n is None or (m.group("w").strip().lower() in ("a", "one") and not _MEASURE_AFTER.match(text, e)):
-                continue  # "one of the", "a few": no count; "one sq km" is a measure
+            if n is None or (m.group("w").strip().lower() == "one" and not (_UNIT_AFTER.match(text, e) or _PERCENT_AFTER.match(text, e))):
+                continue  # "one of the": no count; "one sq km", "one year", "one percent" are measures
             key = _fmt(n) + ("%" if _PERCENT_AFTER.match(text, e) else "")  # "ten percent" is a share
         out.append(Value("number", text[s:e], s, e, key, _unit(text, s, e, key)))
     return sorted(out, key=lambda v: v.start)

@@ -48,6 +48,7 @@ def test_a_number_knows_what_it_measures_from_its_unit() -> None:
         ("850", "time"), ("5000000", "money"), ("10%", "percent"), ("1", "area"), ("15", "length"), ("3", "mass"),
     ]
     assert units("4,500 people and a couple of hundred fighters") == [("4500", ""), ("200", "")]  # counts of things: no unit
+    assert units("one of the towns fell after one year, one percent of the city") == [("1", "time"), ("1%", "percent")]  # "one of": no count
     assert units("eight months into the battle, three years ago") == [("8", "time"), ("3", "time ago")]  # a duration, a point in time
     assert not units_comparable("money", "time") and units_comparable("time", "time")
     assert units_comparable("", "time")  # "nine" may be the nine months another article says
