@@ -19,7 +19,7 @@ import numpy as np
 
 from index import catalogue
 from index.chunking import SPLITTING, Span, retrieval_chunks, sentence_units
-from index.documents import DEFAULT_MAX_BYTES, Document, Skipped, load_documents
+from index.documents import DEFAULT_MAX_BYTES, LOADER, Document, Skipped, load_documents
 from index.embed import Embedder
 from index.store import StoreConfig, VectorStore
 
@@ -186,8 +186,8 @@ def build_index(
                 store.delete_doc(replaced)  # the file changed and with it its content-hash id
                 report.removed.append(replaced)
             old = stored.get(doc.doc_id)
-            if old is not None and (old.sha, old.splitting, old.title, old.embedder, old.date, old.author) == (
-                doc.sha, SPLITTING, doc.title, embedder.name, doc.date, doc.author):
+            if old is not None and (old.sha, old.splitting, old.loader, old.title, old.embedder, old.date, old.author) == (
+                doc.sha, SPLITTING, LOADER, doc.title, embedder.name, doc.date, doc.author):
                 report.unchanged.append(doc.doc_id)
             else:
                 todo.append(doc)

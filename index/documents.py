@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# How files are read (text, title, date, author). Change it when any of that changes: each indexed document records
+# it, `qa index` reads a document recorded with another one again, and questions warn until it has.
+LOADER = "loader-2/bylines"
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index.chunking import SPLITTING, Span
-from index.documents import Document
+from index.documents import LOADER, Document
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -60,6 +60,7 @@ class StoredDoc:
     date: str = ""  # publication date (ISO) where known
     author: str = ""
     size: int | None = None  # the text's length in UTF-8 bytes (None for a document indexed before it was kept)
+    loader: str = ""  # documents.LOADER when the document was read ("" before it was kept)
 
 
 def _client(config: StoreConfig) -> Any:
@@ -159,7 +160,8 @@ class VectorStore:
         if not records:
             return
         metas = [{"title": d.title, "sha": d.sha, "source": d.source, "n_units": n, "splitting": SPLITTING, "embedder": embedder,
-                  "pages": json.dumps(d.pages), "date": d.date, "author": d.author, "size": len(d.text.encode("utf-8"))} for d, n, _ in records]
+                  "pages": json.dumps(d.pages), "date": d.date, "author": d.author, "size": len(d.text.encode("utf-8")),
+                  "loader": LOADER} for d, n, _ in records]
         vecs = np.stack([v for _, _, v in records])
         self._upsert("doc", [d.doc_id for d, _, _ in records], vecs, [d.text for d, _, _ in records], metas)
 
@@ -194,6 +196,7 @@ class VectorStore:
             out[row["id"]] = StoredDoc(
                 row["id"], m["title"], m["sha"], m.get("source", ""), int(m["n_units"]), row.get("documents"), m.get("splitting", ""),
                 m.get("embedder", ""), tuple(json.loads(m.get("pages") or "[]")), m.get("date", ""), m.get("author", ""), m.get("size"),
+                m.get("loader", ""),
             )
         return out
 

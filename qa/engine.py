@@ -14,7 +14,9 @@ from typing import TypeVar
 
 from index.build import build_index, was_set_up
 from index.catalogue import FOLDER as CATALOGUE
+from index.chunking import SPLITTING
 from index.corpus import Corpus, Passage, StaleCorpus, Unit
+from index.documents import LOADER
 from index.embed import Embedder, get_embedder
 from index.store import VectorStore
 from qa import quote, verify
@@ -70,6 +72,10 @@ class Engine:
                 if others:
                     log.warning("some documents were embedded by %s, questions by %s: run qa index to embed them again",
                                 ", ".join(sorted(others)), self.embedder.name)
+                older = sum((d.splitting, d.loader) != (SPLITTING, LOADER) for d in self._corpus.docs.values())
+                if older:
+                    log.warning("%d of %d documents were indexed by an earlier version of this tool (how it splits them or reads "
+                                "their titles, dates and authors): run qa index to read them again", older, len(self._corpus.docs))
             return self._corpus
 
     def reload(self) -> None:

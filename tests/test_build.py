@@ -10,7 +10,7 @@ import pytest
 
 from index.build import build_index, index_lock, remove_document
 from index.chunking import SPLITTING, sentence_units
-from index.documents import load_documents, read_document
+from index.documents import LOADER, load_documents, read_document
 from index.embed import HashingEmbedder
 from index.store import StoreConfig, VectorStore
 
@@ -45,6 +45,18 @@ def test_an_index_split_another_way_is_split_again(tmp_path: Path, seeds_copy: P
     monkeypatch.setattr("index.build.SPLITTING", "a newer way")
     again = build_index(config, EMB, [seeds_copy])
     assert len(again.updated) == 5 and again.units > 50 and again.unchanged == []
+
+
+def test_documents_read_by_another_loader_are_read_again(tmp_path: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = StoreConfig(tmp_path / "idx")
+    build_index(config, EMB, [seeds_copy])
+    assert {d.loader for d in VectorStore(config).docs().values()} == {LOADER}
+    for where in ("index.build.LOADER", "index.store.LOADER"):  # a newer version of how files are read
+        monkeypatch.setattr(where, "loader-next")
+    again = build_index(config, EMB, [seeds_copy])
+    assert len(again.updated) == 5 and again.unchanged == []
+    assert {d.loader for d in VectorStore(config).docs().values()} == {"loader-next"}
+    assert len(build_index(config, EMB, [seeds_copy]).unchanged) == 5
 
 
 def test_documents_embedded_by_another_embedder_are_embedded_again(tmp_path: Path, seeds_copy: Path) -> None:

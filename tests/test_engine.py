@@ -8,6 +8,7 @@ path), not how well a model reads. The real reader is tested in test_reader.py.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -325,6 +326,28 @@ def test_the_seeds_go_only_into_an_index_that_was_never_set_up(tmp_path: Path) -
     assert a.abstained and "No documents indexed" in a.text and not engine.corpus.docs
     fresh = Engine(settings.model_copy(update={"index_dir": tmp_path / "new"}), reader=FakeReader({"120 years": 5.0}), calibration=CAL)
     assert fresh.answer("How old is the Blue Bridge?").text == "120 years [1]."  # never set up: the seeds are indexed
+
+
+def test_questions_warn_until_documents_read_by_an_earlier_version_are_indexed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from index.embed import get_embedder
+
+    settings = Settings(index_dir=tmp_path / "index", seeds_dir=tmp_path / "docs", embedder="hashing", llm="none")
+    (tmp_path / "docs").mkdir()
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / "docs" / name).write_text(f"News {name}\n\nThe Blue Bridge in {name} is 120 years old.\n")
+    with monkeypatch.context() as m:
+        m.setattr("index.store.LOADER", "loader-0")  # as an earlier version recorded it
+        build_index(settings.store_config(), get_embedder("hashing"), [tmp_path / "docs"])
+    with caplog.at_level(logging.WARNING, logger="qa.engine"):
+        assert len(Engine(settings, reader=FakeReader({}), calibration=CAL).corpus.docs) == 2
+    assert "2 of 2 documents were indexed by an earlier version" in caplog.text and "run qa index" in caplog.text
+    caplog.clear()
+    build_index(settings.store_config(), get_embedder("hashing"), [tmp_path / "docs"])  # qa index
+    with caplog.at_level(logging.WARNING, logger="qa.engine"):
+        assert len(Engine(settings, reader=FakeReader({}), calibration=CAL).corpus.docs) == 2
+    assert "earlier version" not in caplog.text
 
 
 def test_a_conflicts_sides_run_from_the_oldest_source_to_the_newest(tmp_path: Path) -> None:
