@@ -83,11 +83,21 @@ UNITS = {
 _UNIT_AFTER = re.compile(r"[\s-]*(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in UNITS.items()) + r")\b", re.IGNORECASE)
 _MONEY_BEFORE = re.compile(r"(?:US\$|\$|€|£|¥)\s*$")
 _AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
+# which way a length runs, by the word after its unit: "10 km deep" and "25 kilometres south of the city" are
+# lengths of different things (a depth, a distance away); "15 km" says none and compares with either
+_DIMENSION = re.compile(
+    r"(?:\s+(?:in\s+)?(?P<dim>deep|depth|below|high|tall|height|above|long|length|wide|width|across|away|from|off|"
+    r"(?:north|south)(?:[\s-]?(?:east|west))?(?:ward)?|(?:east|west)(?:ward)?))\b",
+    re.IGNORECASE,
+)
+_DIMENSIONS = {"deep": "depth", "below": "depth", "high": "height", "tall": "height", "above": "height", "long": "length",
+               "wide": "width", "across": "width"}
 
 
 def _unit(text: str, start: int, end: int, key: str) -> str:
-    """Returns what the number at start..end of `text` measures (a key of UNITS, "percent", or "time ago":
-    "three years ago" is a point in time, not a duration), or ""."""
+    """Returns what the number at start..end of `text` measures (a key of UNITS, "percent", "time ago": "three
+    years ago" is a point in time, not a duration, or "length " and which way it runs: depth, height, length,
+    width, away), or ""."""
     if key.endswith("%"):
         return "percent"
     if _MONEY_BEFORE.search(text[max(0, start - 4) : start]):
@@ -96,12 +106,16 @@ def _unit(text: str, start: int, end: int, key: str) -> str:
     if not m:
         return ""
     unit = m.lastgroup or ""
+    if unit == "length" and (d := _DIMENSION.match(text, m.end())):
+        word = d.group("dim").lower()
+        return f"length {_DIMENSIONS.get(word, word if word in _DIMENSIONS.values() else 'away')}"
     return "time ago" if unit == "time" and _AGO.match(text, m.end()) else unit
 
 
 def units_comparable(a: str, b: str) -> bool:
-    """Returns True unless two numbers' units are both known and differ."""
-    return not a or not b or a == b
+    """Returns True unless two numbers' units are both known and differ; a length that says which way it runs
+    compares with one that does not ("length depth" and "length"), not with another way ("length away")."""
+    return not a or not b or a == b or "length" in (a, b) and a.split()[0] == b.split()[0]
 
 
 # a count said only by its order of size: "thousands of visitors", "hundreds of thousands of people";

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from qa.decide import same_value
 from qa.values import dates, dates_agree, dates_comparable, numbers, numbers_agree, units_comparable
 
 
@@ -52,3 +53,18 @@ def test_a_number_knows_what_it_measures_from_its_unit() -> None:
     assert units("eight months into the battle, three years ago") == [("8", "time"), ("3", "time ago")]  # a duration, a point in time
     assert not units_comparable("money", "time") and units_comparable("time", "time")
     assert units_comparable("", "time")  # "nine" may be the nine months another article says
+
+
+def test_a_length_knows_which_way_it_runs() -> None:
+    def units(text: str) -> list[str]:
+        return [v.unit for v in numbers(text)]
+
+    assert units("The quake struck 10 km deep, 25 kilometres south of the city, 3 miles north-east of it, 40 km from the coast") == [
+        "length depth", "length away", "length away", "length away"]
+    assert units("a wall 12 metres high, 300 feet tall, a bridge 2 km long, 40 metres in length, 8 metres wide, 1,000 feet above the sea") == [
+        "length height", "length height", "length length", "length length", "length width", "length height"]
+    assert units("a 15 km convoy and 20 km of road") == ["length", "length"]  # says no way it runs
+    assert not units_comparable("length depth", "length away") and not units_comparable("length height", "length width")
+    assert units_comparable("length depth", "length") and units_comparable("length", "length away")
+    assert units_comparable("length away", "length away") and not units_comparable("length depth", "time")
+    assert not same_value("10 km deep", "10 km south of the city") and same_value("10 km deep", "10 kilometres")
