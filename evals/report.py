@@ -68,14 +68,20 @@ def diff_rows(now: dict[str, Any], before: dict[str, Any]) -> str:
     return "\n".join(lines) if len(lines) > 2 else "No metric changed."
 
 
-def accuracy_line(name: str, items: list[dict[str, Any]]) -> str:
-    """Returns a system's accuracy with its 95% interval: how far a few dozen questions pin it down."""
-    right = answerable_outcomes(items)
-    k, n = sum(right.values()), len(right)
-    if not n:
-        return f"{name}: no answerable question"
+def _share(label: str, k: int, n: int) -> str:
     lo, hi = wilson(k, n)
-    return f"{name}: accuracy {k}/{n} = {k / n:.3f} (95% interval {lo:.2f}-{hi:.2f})"
+    return f"{label} {k}/{n} = {k / n:.3f} (95% interval {lo:.2f}-{hi:.2f})"
+
+
+def accuracy_line(name: str, items: list[dict[str, Any]]) -> str:
+    """Returns a system's accuracy, and its abstention recall where some question has no answer, each with its
+    95% interval: how far a few dozen questions pin it down (5 of 8 refused is anywhere from 0.31 to 0.86)."""
+    right = answerable_outcomes(items)
+    refused = [bool(it["correct"]) for it in items if it["kind"] == "unanswerable"]  # right = abstained
+    parts = [_share("accuracy", sum(right.values()), len(right)) if right else "no answerable question"]
+    if refused:
+        parts.append(_share("abstention recall", sum(refused), len(refused)))
+    return f"{name}: " + "; ".join(parts)
 
 
 def peer_lines(result: dict[str, Any]) -> list[str]:

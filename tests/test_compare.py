@@ -65,3 +65,12 @@ def test_the_report_names_the_questions_that_turned_right_or_wrong() -> None:
     report = markdown(now, [], before)  # type: ignore[arg-type]
     assert "Now right: b" in report and "accuracy 2/3" in report
     assert "bm25 is right on 1 question(s) project misses" in report
+
+
+def test_the_report_gives_abstention_recall_with_its_interval_where_questions_have_no_answer() -> None:
+    from evals.report import accuracy_line
+
+    line = accuracy_line("project", _items({"a": True, "b": False}, traps={f"t{i}": i < 5 for i in range(8)}))
+    assert line == "project: accuracy 1/2 = 0.500 (95% interval 0.09-0.91); abstention recall 5/8 = 0.625 (95% interval 0.31-0.86)"
+    assert "abstention" not in accuracy_line("project", _items({"a": True}))
+    assert accuracy_line("p", _items({}, traps={"t": True})).startswith("p: no answerable question; abstention recall 1/1")
