@@ -4,6 +4,7 @@
     python -m reader.train --fresh    # start over
     python -m reader.train --stage 2  # stage 2: from stage 1's weights in reader/model/, the other half of SQuAD 1.x
     python -m reader.train --stage 3 --squad1-share 1 ...  # any later stage: from the previous stage's weights, settings given
+    python -m reader.train --stage 3 --stack 1,3,5 ...     # a deeper reader: layers 1, 3 and 5 each followed by a copy of itself
 
 The budget is a fixed number of windows (--steps batches of --batch-size), not wall time, so a run is
 reproducible; a quiet 2-core machine with bf16 finishes the default in under an hour. A checkpoint is
@@ -15,6 +16,7 @@ reader/model/ (fp16 safetensors, config, tokenizer, training.json) with their SH
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import logging
 import os
@@ -114,6 +116,21 @@ def starting_point(stage: int, model_dir: Path) -> dict:
     return trained | {"sha256": recorded_sums(model_dir)["model.safetensors"]}
 
 
+def stacked(model, repeat: list[int]) -> None:
+    """Deepen the encoder in place: each layer numbered in `repeat` is followed by a copy of itself (depth up-scaling
+    of a trained reader; training then makes the copies differ)."""
+    layers = model.bert.encoder.layer
+    if any(not 0 <= i < len(layers) for i in repeat):
+        raise SystemExit(f"--stack numbers layers 0-{len(layers) - 1}")
+    deeper = []
+    for i, layer in enumerate(layers):
+        deeper.append(layer)
+        if i in repeat:
+            deeper.append(copy.deepcopy(layer))
+    model.bert.encoder.layer = torch.nn.ModuleList(deeper)
+    model.config.num_hidden_layers = len(deeper)
+
+
 def save(model, opt, sched, step: int, elapsed: float, loss_avg: float, args) -> None:
     CKPT.parent.mkdir(exist_ok=True)
     tmp = CKPT.with_suffix(".tmp")
@@ -144,6 +161,8 @@ def main() -> None:
     ap.add_argument("--bf16", choices=["auto", "on", "off"], default="auto", help="bf16 autocast; auto: where the CPU has native bf16")
     ap.add_argument("--fresh", action="store_true", help="ignore any checkpoint")
     ap.add_argument("--squad1-from", type=float, default=0.0, help="where in the seeded SQuAD 1.x order the run's share starts")
+    ap.add_argument("--stack", type=lambda v: [int(x) for x in v.split(",") if x], default=[],
+                    help="layers (from 0) of the starting weights each followed by a copy of itself, e.g. 1,3,5: a deeper reader")
     ap.add_argument("--stage", type=int, default=1,
                     help=f"N > 1: start from the stage N-1 weights in reader/model/; defaults of stage 2: {STAGES[2]}")
     stage = ap.parse_known_args()[0].stage
@@ -163,6 +182,8 @@ def main() -> None:
     batches = plan(tokenizer, args)
     total = len(batches)
     model = AutoModelForQuestionAnswering.from_pretrained(MODEL_DIR if init else base_model(), dtype=torch.float32)
+    if args.stack:
+        stacked(model, args.stack)
     if args.freeze_embeddings:
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]

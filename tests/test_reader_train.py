@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+import torch
 
-from reader.train import starting_point
+from reader.train import stacked, starting_point
 
 
 def _weights(folder: Path, settings: dict) -> Path:
@@ -28,3 +29,33 @@ def test_a_stage_starts_from_the_stage_before_it(tmp_path: Path) -> None:
 def test_a_stage_refuses_weights_of_another_stage(tmp_path: Path, stage: int, held: dict) -> None:
     with pytest.raises(SystemExit, match=f"stage {stage} starts from stage {stage - 1}'s"):
         starting_point(stage, _weights(tmp_path / "w", held))
+
+
+def _tiny_reader(layers: int):
+    from transformers import BertConfig, BertForQuestionAnswering
+
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=layers, num_attention_heads=2, intermediate_size=32)
+    return BertForQuestionAnswering(config).eval()
+
+
+def test_a_stacked_reader_repeats_the_layers_named_and_reloads_as_deep(tmp_path: Path) -> None:
+    model = _tiny_reader(3)
+    stacked(model, [1])
+    layers = model.bert.encoder.layer
+    assert len(layers) == 4 and model.config.num_hidden_layers == 4
+    assert layers[2] is not layers[1]
+    assert all(torch.equal(a, b) for a, b in zip(layers[1].parameters(), layers[2].parameters(), strict=True))
+    model.save_pretrained(tmp_path / "deep")
+    from transformers import BertForQuestionAnswering
+
+    again = BertForQuestionAnswering.from_pretrained(tmp_path / "deep").eval()
+    ids = torch.tensor([[1, 5, 7, 2, 9, 2]])
+    with torch.no_grad():
+        assert len(again.bert.encoder.layer) == 4
+        assert torch.allclose(again(input_ids=ids).start_logits, model(input_ids=ids).start_logits, atol=1e-6)
+
+
+def test_stacking_refuses_a_layer_the_reader_lacks() -> None:
+    with pytest.raises(SystemExit, match="numbers layers 0-2"):
+        stacked(_tiny_reader(3), [3])
