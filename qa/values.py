@@ -90,8 +90,8 @@ _DIMENSION = re.compile(
     r"(?:north|south)(?:[\s-]?(?:east|west))?(?:ward)?|(?:east|west)(?:ward)?))\b",
     re.IGNORECASE,
 )
-_DIMENSIONS = {"deep": "depth", "below": "depth", "high": "height", "tall": "height", "above": "height", "long": "length",
-               "wide": "width", "across": "width"}
+_DIMENSIONS = {"deep": "depth", "depth": "depth", "below": "depth", "high": "height", "tall": "height", "height": "height",
+               "above": "height", "long": "length", "length": "length", "wide": "width", "width": "width", "across": "width"}  # else away
 
 
 def _unit(text: str, start: int, end: int, key: str) -> str:
@@ -108,7 +108,7 @@ def _unit(text: str, start: int, end: int, key: str) -> str:
     unit = m.lastgroup or ""
     if unit == "length" and (d := _DIMENSION.match(text, m.end())):
         word = d.group("dim").lower()
-        return f"length {_DIMENSIONS.get(word, word if word in _DIMENSIONS.values() else 'away')}"
+        return f"length {_DIMENSIONS.get(word, 'away')}"
     return "time ago" if unit == "time" and _AGO.match(text, m.end()) else unit
 
 
