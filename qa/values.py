@@ -85,13 +85,10 @@ _MONEY_BEFORE = re.compile(r"(?:US\$|\$|€|£|¥)\s*$")
 _AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
 # which way a length runs, by the word after its unit: "10 km deep" and "25 kilometres south of the city" are
 # lengths of different things (a depth, a distance away); "15 km" says none and compares with either
-_DIMENSION = re.compile(
-    r"(?:\s+(?:in\s+)?(?P<dim>deep|depth|below|high|tall|height|above|long|length|wide|width|across|away|from|off|"
-    r"(?:north|south)(?:[\s-]?(?:east|west))?(?:ward)?|(?:east|west)(?:ward)?))\b",
-    re.IGNORECASE,
-)
 _DIMENSIONS = {"deep": "depth", "depth": "depth", "below": "depth", "high": "height", "tall": "height", "height": "height",
-               "above": "height", "long": "length", "length": "length", "wide": "width", "width": "width", "across": "width"}  # else away
+               "above": "height", "long": "length", "length": "length", "wide": "width", "width": "width", "across": "width"}
+_AWAY = r"away|from|off|(?:north|south)(?:[\s-]?(?:east|west))?(?:ward)?|(?:east|west)(?:ward)?"  # a distance from a place
+_DIMENSION = re.compile(rf"\s+(?:in\s+)?(?P<dim>{'|'.join(_DIMENSIONS)}|{_AWAY})\b", re.IGNORECASE)
 
 
 def _unit(text: str, start: int, end: int, key: str) -> str:
