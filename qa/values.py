@@ -30,12 +30,12 @@ class Value:
 # ---------------------------------------------------------------------------- numbers
 _PERCENT = r"percent|per\s+cent|%"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_WORDNUM = r"(?:(?:a\s+)?couple\s+of\s+|a\s+few\s+)?(?:(?:(?:{})(?:[\s-]+(?:{}))?|{})\s+)?(?:{})\b".format(
-    "|".join(TENS),
-    "|".join(k for k in SMALL if k != "zero"),
-    "|".join(k for k in SMALL if k != "zero"),
-    "|".join(list(SMALL)[1:] + list(TENS) + list(SCALES) + ["dozen"]),
-)
+# number words: a base ("seven", "twenty-one"), scaled ("two hundred thousand", "a couple of hundred") and
+# summed after a scale ("one hundred and fifty thousand"); two bases in a row are two numbers ("two three-storey houses")
+_ONES = "|".join(list(SMALL)[1:10])
+_BASE = r"(?:{})(?:[\s-]+(?:{}))?|{}".format("|".join(["twenty", *TENS]), _ONES, "|".join(k for k in SMALL if k != "zero"))
+_SCALE = "|".join(list(SCALES) + ["dozen"])
+_WORDNUM = rf"(?:(?:a\s+)?couple\s+of\s+|a\s+few\s+)?(?:(?:(?:{_BASE})\s+)?(?:{_SCALE})(?:\s+(?:{_SCALE}))*(?:\s+(?:and\s+)?(?:{_BASE})(?:\s+(?:{_SCALE}))*)?|(?:{_BASE}))\b"
 _NUMBER = re.compile(
     rf"(?<![\w.])(?:(?P<d>{_NUM})(?:\s*(?:-|–|to|and)\s*(?P<d2>{_NUM}))?(?:\s*(?P<scale>million|billion|thousand|{_PERCENT}))?"
     rf"|(?P<w>{_WORDNUM}))(?P<of>\s+(?:out\s+)?of\s+(?:{_NUM}|{_WORDNUM}))?(?![\w])",

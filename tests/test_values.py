@@ -16,6 +16,18 @@ def test_a_count_said_by_its_order_of_size_is_a_number_that_agrees_with_counts_i
     assert not numbers_agree(found[1].key, "200")
 
 
+def test_number_words_are_read_as_one_number_where_they_say_one() -> None:
+    def said(text: str) -> list[tuple[str, str]]:
+        return [(v.text, v.key) for v in numbers(text)]
+
+    assert said("two hundred thousand people fled") == [("two hundred thousand", "200000")]  # one number, not 200 and 1000
+    assert said("one hundred and fifty thousand") == [("one hundred and fifty thousand", "150000")]
+    assert said("twenty-one soldiers and twenty one tanks") == [("twenty-one", "21"), ("twenty one", "21")]
+    assert said("two three-storey houses") == [("two", "2"), ("three", "3")]  # two numbers in a row are not summed
+    assert said("seven and eight") == [("seven", "7"), ("eight", "8")]
+    assert said("a couple of hundred fighters") == [("a couple of hundred", "200")]
+
+
 def test_a_part_of_a_year_or_month_is_said_with_its_date() -> None:
     found = [(v.text, v.key) for v in dates("They hoped to win by the end of 2016 and took the port in late January.")]
     assert found == [("the end of 2016", "2016-?-?"), ("late January", "?-1-?")]
