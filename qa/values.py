@@ -88,7 +88,14 @@ _AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
 _DIMENSIONS = {"deep": "depth", "depth": "depth", "below": "depth", "high": "height", "tall": "height", "height": "height",
                "above": "height", "long": "length", "length": "length", "wide": "width", "width": "width", "across": "width"}
 _AWAY = r"away|from|off|(?:north|south)(?:[\s-]?(?:east|west))?(?:ward)?|(?:east|west)(?:ward)?"  # a distance from a place
+_METRES = re.compile(r"[\s-]*m\b")
 _DIMENSION = re.compile(rf"\s+(?:in\s+)?(?P<dim>{'|'.join(_DIMENSIONS)}|{_AWAY})\b", re.IGNORECASE)
+
+
+def _length(text: str, pos: int) -> str | None:
+    """Returns "length " and the way it runs when the words at `pos` say one ("deep", "south of"), else None."""
+    d = _DIMENSION.match(text, pos)
+    return f"length {_DIMENSIONS.get(d.group('dim').lower(), 'away')}" if d else None
 
 
 def _unit(text: str, start: int, end: int, key: str) -> str:
@@ -100,12 +107,12 @@ def _unit(text: str, start: int, end: int, key: str) -> str:
     if _MONEY_BEFORE.search(text[max(0, start - 4) : start]):
         return "money"
     m = _UNIT_AFTER.match(text, end)
-    if not m:
-        return ""
+    if not m:  # "m" alone may be metres or millions ("8 m people"): metres when a way follows ("8 m wide")
+        metres = _METRES.match(text, end)
+        return (metres and _length(text, metres.end())) or ""
     unit = m.lastgroup or ""
-    if unit == "length" and (d := _DIMENSION.match(text, m.end())):
-        word = d.group("dim").lower()
-        return f"length {_DIMENSIONS.get(word, 'away')}"
+    if unit == "length":
+        return _length(text, m.end()) or unit
     return "time ago" if unit == "time" and _AGO.match(text, m.end()) else unit
 
 

@@ -76,6 +76,7 @@ def test_a_length_knows_which_way_it_runs() -> None:
     assert units("a wall 12 metres high, 300 feet tall, a bridge 2 km long, 40 metres in length, 8 metres wide, 1,000 feet above the sea") == [
         "length height", "length height", "length length", "length length", "length width", "length height"]
     assert units("a 15 km convoy and 20 km of road") == ["length", "length"]  # says no way it runs
+    assert units("a trench 8 m wide, 300 m from the line, 8 m people") == ["length width", "length away", ""]  # "m": millions unless a way follows
     assert not units_comparable("length depth", "length away") and not units_comparable("length height", "length width")
     assert units_comparable("length depth", "length") and units_comparable("length", "length away")
     assert units_comparable("length away", "length away") and not units_comparable("length depth", "time")
